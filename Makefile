@@ -1,0 +1,25 @@
+# The two entry points of the README: `make run` and `make test`. Everything else is a helper.
+SWIFT ?= swift
+RELEASE_BIN := .build/release/pollsim
+
+.PHONY: run test deps build bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product pollsim
+
+# Installs what is missing, builds, and runs the main job on the built-in default scenario.
+run: build
+	$(RELEASE_BIN) run
+
+# Runs the whole test suite (XCTest only, so the closing line counts the tests that really ran).
+test: deps
+	$(SWIFT) test --disable-swift-testing
+
+bench: build
+	$(RELEASE_BIN) bench kernel
+
+clean:
+	rm -rf .build

@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+// pollsim: a deterministic discrete-event simulator of event-loop polling policies.
+// The target list mirrors the architecture in README.md: C stays behind CGSL/CURing, policies are pure,
+// the CLI is thin.
+import PackageDescription
+
+let package = Package(
+    name: "pollsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pollsim", targets: ["pollsim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // C libraries, each behind one system-library target.
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CURing", pkgConfig: "liburing", providers: [.apt(["liburing-dev"])]),
+
+        // Virtual clock, event queue, random streams and distributions. Knows nothing about I/O.
+        .target(name: "SimKernel", dependencies: ["CGSL"]),
+        // QEMU's polling policies as pure state machines, shared by the simulator and the real loop.
+        .target(name: "PollingPolicy"),
+        // The simulator proper: devices, virtio disks, IOThreads running aio_poll, guest jobs, metrics.
+        .target(name: "PollModel", dependencies: [
+            "SimKernel", "PollingPolicy",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // YAML scenario files: schema, units, defaults, validation with file:line:column errors, overrides.
+        .target(name: "Scenario", dependencies: ["PollModel", "SimKernel", "PollingPolicy", "Yams"]),
+        // Results as tables, JSON and CSV.
+        .target(name: "Reporting", dependencies: ["PollModel"]),
+
+        // The hold-model benchmark: the Swift kernel against a C reference built by this package.
+        .target(name: "HoldModelReference", path: "Sources/HoldModelReference",
+                cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "KernelBenchmark", dependencies: ["SimKernel", "HoldModelReference", "CGSL"]),
+
+        // The command-line tool: wiring and formatting only.
+        .executableTarget(name: "pollsim", dependencies: [
+            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "CGSL"]),
+        .testTarget(name: "PollingPolicyTests", dependencies: ["PollingPolicy"]),
+        .testTarget(name: "PollModelTests", dependencies: ["PollModel", "SimKernel", "PollingPolicy"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PollModel", "SimKernel", "PollingPolicy"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CURing", "CGSL"]),
+    ]
+)
