@@ -1,0 +1,142 @@
+import PollingPolicy
+import SimKernel
+
+/// One IOThread: its AioContext (handlers, poll list, policy), where it is in its aio_poll iteration, and its
+/// counters. The iteration itself is driven by `PollSimulator+AioPoll.swift`.
+struct IOThreadState {
+    /// Where the thread is. CPU work is charged as it is planned and ends with a `threadResume` event carrying the
+    /// next step, so that anything that happened meanwhile is visible when the step runs.
+    enum Phase {
+        /// On CPU; `step` runs at the next `threadResume` of the current generation.
+        case running(step: Step)
+        /// Busy-polling since `start`, one pass every `passCost` ns, until `deadline` (nil = forever, busy policy).
+        /// `stopAt` is the pass end at which polling is currently scheduled to stop.
+        case polling(start: SimTime, passCost: SimTime, deadline: SimTime?, stopAt: SimTime?)
+        /// Blocked in the fd monitor's wait since `since`.
+        case blocked(since: SimTime)
+        /// Hybrid polling's sleep: blocked until a timer at `since + sleep`, then polling with `budget`, unless an
+        /// fd wakes the thread first.
+        case sleeping(since: SimTime, budget: Int64)
+        /// Woken: blocked until the `threadWoken` event.
+        case waking(since: SimTime)
+        /// Inside a synchronous preadv/pwritev (SIO) since `since`, waiting for `request`.
+        case synchronousIO(request: Int, since: SimTime)
+    }
+
+    enum Step {
+        case iterate
+        case enterWait
+        case waitSyscallDone
+        case continueDispatch
+    }
+
+    let config: IOThreadConfig
+    let stream: RandomStream
+    var policy: PollPolicy
+    var pollList: PollList
+    /// Whether handlers join the poll list at all (Jaehoon patch 1: not when poll-max-ns is 0; never for `none`).
+    let polls: Bool
+    var roles: [HandlerRole] = []
+    var completionQueues: [CompletionQueueState] = []
+
+    var phase: Phase = .running(step: .iterate)
+    var generation: UInt32 = 0
+    /// poll_set_started: io_poll_begin ran on the poll list and virtqueue notifications are suppressed.
+    var pollStarted = false
+    var iterationStart: SimTime = 0
+    var blockNs: Int64 = 0
+
+    // Per-handler readiness.
+    /// The handler has work its io_poll would see (non-empty vring, pending completions).
+    var hasWork: [Bool] = []
+    /// Handlers with `hasWork` set (may hold stale entries; the flag is authoritative).
+    var workList: [HandlerID] = []
+    /// Number of handlers on the poll list with work.
+    var workOnListCount = 0
+    /// The handler's fd is readable (a kick, an eventfd write).
+    var fdReady: [Bool] = []
+    var fdReadyList: [HandlerID] = []
+    var fdReadyCount = 0
+    /// Number of handlers not on the poll list whose fd is readable: io_uring's need_wait() sees their CQEs.
+    var fdReadyOffListCount = 0
+
+    // Dispatch in progress.
+    var ready: [HandlerID] = []
+    var isReady: [Bool] = []
+    var readyIndex = 0
+    var cursor: SimTime = 0
+    /// Requests popped from the current virtqueue and not yet submitted (SIO resumes here).
+    var popped = IntFIFO()
+    /// The handler at `readyIndex` has run its callback's first part (resuming after SIO must not repeat it).
+    var handlerStarted = false
+    /// The requests in `popped` go through synchronous preadv/pwritev (SIO, or adaptive with one request).
+    var synchronousPop = false
+    /// Completions reaped and waiting for the guest notification.
+    var completedBuffer: [Int] = []
+
+    /// Position of each handler in the poll list (its io_poll's place in a pass), rebuilt when the list changes.
+    var positions: [Int] = []
+    var positionsValid = false
+
+    var accounting = ThreadAccounting()
+    var counters = Counters()
+
+    struct Counters {
+        var iterations = 0
+        var pollingIterations = 0
+        var pollHits = 0
+        var budgetSum: Double = 0
+        var budgetIterations = 0
+        var nearMax = 0
+        var passes: Int64 = 0
+        var handlersPolled: Int64 = 0
+        var wakeups = 0
+        var syscalls = 0
+        var adjustmentsAtStart: Int?
+        var resetsAtStart = 0
+    }
+
+    init(config: IOThreadConfig, stream: RandomStream) {
+        self.config = config
+        self.stream = stream
+        polls = config.policy == .busy || (config.policy != .none && config.poll.maxNs != 0)
+        policy = PollPolicy(kind: config.policy, parameters: config.poll, handlerCount: 0)
+        pollList = PollList(handlerCount: 0, idleRemoval: false)
+    }
+
+    /// Registers a handler and returns its id.
+    mutating func addHandler(_ role: HandlerRole) -> HandlerID {
+        roles.append(role)
+        hasWork.append(false)
+        fdReady.append(false)
+        isReady.append(false)
+        return roles.count - 1
+    }
+
+    /// Builds the policy and poll list once every handler is registered. Every handler starts on the poll list,
+    /// as after guest boot, when the driver has touched every queue (QEMU before 5.0 polled all handlers always).
+    mutating func finishSetup() {
+        let count = roles.count
+        policy = PollPolicy(kind: config.policy, parameters: config.poll, handlerCount: count)
+        let removal = config.idleHandlerRemoval && config.fdmon == .ioUring
+        pollList = PollList(handlerCount: count, idleRemoval: removal)
+        if polls {
+            for handler in (0..<count).reversed() { pollList.insert(handler) }
+        }
+        positions = Array(repeating: 0, count: count)
+        positionsValid = false
+    }
+
+    mutating func position(of handler: HandlerID) -> Int {
+        if !positionsValid {
+            for (index, member) in pollList.members.enumerated() { positions[member] = index }
+            positionsValid = true
+        }
+        return positions[handler]
+    }
+
+    mutating func nextGeneration() -> UInt32 {
+        generation &+= 1
+        return generation
+    }
+}

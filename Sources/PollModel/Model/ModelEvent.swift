@@ -1,0 +1,30 @@
+import SimKernel
+
+/// Everything that can happen in the model, as small values (no closures): the kernel stores them inline, so a
+/// steady-state run allocates nothing per event. Indices refer to the simulator's entity arrays.
+enum ModelEvent {
+    /// A job issues its next request (closed-loop refill, thinktime end, or an open-loop arrival).
+    case jobIssue(job: Int)
+    /// The guest finished writing a request into its virtqueue (after the vCPU's submission work).
+    case vringPush(request: Int)
+    /// A virtqueue kick reached the host: the ioeventfd became readable.
+    case kick(queue: Int)
+    /// A request reaches a device (after the submitting syscall).
+    case deviceArrive(request: Int)
+    /// A device finished the media part of a request.
+    case deviceMediaDone(request: Int)
+    /// A device without a bandwidth limit finished a request: the request is complete on the host.
+    case deviceDone(request: Int)
+    /// A request's data crossed the device's link: the request is complete on the host.
+    case transferDone(request: Int)
+    /// A host completion reaches its backend's completion queue (thread-pool hand-off delay included).
+    case completionPosted(request: Int)
+    /// The guest vCPU finished handling a completion: fio sees it, latency is recorded.
+    case guestSeen(request: Int)
+    /// An IOThread's CPU work up to this instant is done; `generation` discards stale continuations.
+    case threadResume(thread: Int, generation: UInt32)
+    /// A blocked IOThread is running again after a wake-up.
+    case threadWoken(thread: Int, generation: UInt32)
+    /// A vhost worker should look at its work list.
+    case vhostRun(worker: Int)
+}

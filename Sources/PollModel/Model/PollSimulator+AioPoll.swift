@@ -1,0 +1,362 @@
+import PollingPolicy
+import SimKernel
+
+/// One IOThread's aio_poll iteration (reference §1), as a chain of steps:
+///
+///     iterate ─► poll (passes) ─┬─► dispatch ─► iterate
+///                               └─► enterWait ─► wait syscall ─┬─► dispatch
+///                                                              └─► blocked ─► woken ─► dispatch
+///
+/// Busy-polling costs no event per pass: the pass in which a handler's io_poll first sees its work follows from
+/// the pass cost and the handler's position in the poll list, so a polling phase is one event (the pass end at
+/// which it stops) however many passes it spans.
+extension PollSimulator {
+    // MARK: Scheduling the thread
+
+    /// Continues `thread` with `step` at `time` (>= now); earlier pending continuations become stale.
+    func resume(_ thread: Int, step: IOThreadState.Step, at time: SimTime) {
+        threads[thread].phase = .running(step: step)
+        let generation = threads[thread].nextGeneration()
+        kernel.schedule(.threadResume(thread: thread, generation: generation), at: time)
+    }
+
+    func threadResume(_ thread: Int, _ generation: UInt32) {
+        guard generation == threads[thread].generation else { return }
+        switch threads[thread].phase {
+        case .running(let step):
+            switch step {
+            case .iterate: iterate(thread)
+            case .enterWait: enterWait(thread)
+            case .waitSyscallDone: waitSyscallDone(thread)
+            case .continueDispatch: continueDispatch(thread)
+            }
+        case .polling:
+            stopPolling(thread)
+        case .sleeping(let since, let budget):
+            // The hybrid sleep's timer fired: poll now.
+            threads[thread].accounting.charge(.blocked, from: since, to: now, window: window)
+            threads[thread].cursor = now
+            if window.contains(now) { threads[thread].counters.wakeups += 1 }
+            beginPollMode(thread)
+            startPolling(thread, budget: budget)
+        case .blocked, .waking, .synchronousIO:
+            break
+        }
+    }
+
+    /// Charges `cost` ns of `state` to the thread from its cursor onwards and advances the cursor.
+    func spend(_ thread: Int, _ state: ThreadAccounting.State, _ cost: SimTime) {
+        guard cost > 0 else { return }
+        let from = threads[thread].cursor
+        threads[thread].accounting.charge(state, from: from, to: from + cost, window: window)
+        threads[thread].cursor = from + cost
+    }
+
+    // MARK: The iteration
+
+    /// Start of aio_poll: ask the policy for a budget, then poll or wait.
+    func iterate(_ thread: Int) {
+        let start = now
+        threads[thread].iterationStart = start
+        threads[thread].cursor = start
+        let measured = window.contains(start)
+        if measured {
+            threads[thread].counters.iterations += 1
+            if threads[thread].counters.adjustmentsAtStart == nil {
+                threads[thread].counters.adjustmentsAtStart = threads[thread].policy.adjustments
+                threads[thread].counters.resetsAtStart = threads[thread].policy.resets
+            }
+        }
+        var budget: Int64 = 0
+        if threads[thread].pollList.count > 0 {
+            budget = threads[thread].policy.pollBudget(pollList: threads[thread].pollList.members)
+            if measured { recordBudget(thread, budget) }
+        }
+        if let timeline {
+            timeline(start, threads[thread].config.id, threads[thread].policy.contextPollNs, budget)
+        }
+        // io_uring's need_wait(): a CQE is pending for an fd that polling does not watch.
+        let needWait = threads[thread].config.fdmon == .ioUring && threads[thread].fdReadyOffListCount > 0
+        guard budget > 0, !needWait else {
+            enterWait(thread)
+            return
+        }
+        let sleep = threads[thread].policy.sleepBeforePolling()
+        if sleep > 0, threads[thread].workOnListCount == 0, threads[thread].fdReadyCount == 0 {
+            sleepBeforePolling(thread, sleep: sleep, budget: budget)
+            return
+        }
+        beginPollMode(thread)
+        startPolling(thread, budget: budget)
+    }
+
+    /// poll_set_started(true): io_poll_begin on every polled handler suppresses guest notifications.
+    private func beginPollMode(_ thread: Int) {
+        if !threads[thread].pollStarted {
+            // poll_set_started(true): io_poll_begin on every polled handler suppresses guest notifications.
+            threads[thread].pollStarted = true
+            let members = threads[thread].pollList.members
+            for handler in members { setNotifications(thread, handler, enabled: false) }
+            spend(thread, .poll, profile.pollBeginEnd.draw(threads[thread].stream) * SimTime(members.count))
+        }
+    }
+
+    /// Hybrid polling: leave poll mode, wait in the fd monitor with a timeout of `sleep` (the timer fires late by
+    /// the host's overshoot), then poll; an fd event ends the sleep early as any wait.
+    private func sleepBeforePolling(_ thread: Int, sleep: Int64, budget: Int64) {
+        let stream = threads[thread].stream
+        endPollMode(thread)
+        spend(thread, .syscall, waitSyscallCost(thread))
+        if window.contains(now) { threads[thread].counters.syscalls += 1 }
+        let since = threads[thread].cursor
+        threads[thread].phase = .sleeping(since: since, budget: budget)
+        let generation = threads[thread].nextGeneration()
+        let fires = since + sleep + profile.timerOvershoot.draw(stream)
+        kernel.schedule(.threadResume(thread: thread, generation: generation), at: fires)
+    }
+
+    private func recordBudget(_ thread: Int, _ budget: Int64) {
+        let maxNs = threads[thread].config.poll.maxNs
+        let counted = maxNs > 0 ? min(budget, maxNs) : budget == .max ? 0 : budget
+        threads[thread].counters.budgetSum += Double(counted)
+        threads[thread].counters.budgetIterations += 1
+        if maxNs > 0, Double(budget) >= 0.9 * Double(maxNs) { threads[thread].counters.nearMax += 1 }
+    }
+
+    /// run_poll_handlers: passes over the poll list from the cursor until a handler has work, the budget is spent,
+    /// or need_wait() turns true.
+    private func startPolling(_ thread: Int, budget: Int64) {
+        let stream = threads[thread].stream
+        let handlers = SimTime(threads[thread].pollList.count)
+        let passCost = max(1, profile.pollPass.draw(stream) + profile.pollHandler.draw(stream) * handlers)
+        let start = threads[thread].cursor
+        // The loop always runs one pass, then continues while elapsed < budget.
+        let deadline: SimTime? = budget == .max ? nil : start + max(1, ceilDiv(budget, passCost)) * passCost
+        threads[thread].phase = .polling(start: start, passCost: passCost, deadline: deadline, stopAt: nil)
+        if window.contains(now) { threads[thread].counters.pollingIterations += 1 }
+        if threads[thread].workOnListCount > 0 {
+            schedulePollStop(thread, at: start + passCost)
+        } else if let deadline {
+            schedulePollStop(thread, at: deadline)
+        }
+    }
+
+    private func schedulePollStop(_ thread: Int, at time: SimTime) {
+        guard case .polling(let start, let passCost, let deadline, _) = threads[thread].phase else { return }
+        threads[thread].phase = .polling(start: start, passCost: passCost, deadline: deadline, stopAt: time)
+        let generation = threads[thread].nextGeneration()
+        kernel.schedule(.threadResume(thread: thread, generation: generation), at: max(time, now))
+    }
+
+    /// Polling ends at a pass boundary: dispatch what the last pass found, or go and wait.
+    private func stopPolling(_ thread: Int) {
+        guard case .polling(let start, let passCost, _, _) = threads[thread].phase else { return }
+        let end = now
+        threads[thread].accounting.charge(.poll, from: start, to: end, window: window)
+        threads[thread].cursor = end
+        if window.contains(end) {
+            let passes = max(1, (end - start) / passCost)
+            threads[thread].counters.passes += passes
+            threads[thread].counters.handlersPolled += passes * Int64(threads[thread].pollList.count)
+        }
+        threads[thread].phase = .running(step: .iterate)
+        var found = false
+        if threads[thread].workOnListCount > 0 {
+            found = true
+            compactWorkList(thread)
+            for handler in threads[thread].workList where threads[thread].pollList.contains(handler) {
+                markReady(thread, handler)
+                threads[thread].pollList.recordPollSuccess(handler, pollStart: start)
+            }
+        }
+        removeIdleHandlers(thread, now: end)
+        if found, window.contains(end) { threads[thread].counters.pollHits += 1 }
+        if !threads[thread].ready.isEmpty {
+            startDispatch(thread)
+        } else if threads[thread].cursor > now {
+            resume(thread, step: .enterWait, at: threads[thread].cursor)
+        } else {
+            enterWait(thread)
+        }
+    }
+
+    /// remove_idle_poll_handlers: handlers without a poll success for POLL_IDLE_INTERVAL_NS leave the poll list;
+    /// each gets io_poll_end and one last io_poll, whose hit is dispatched.
+    private func removeIdleHandlers(_ thread: Int, now time: SimTime) {
+        let removed = threads[thread].pollList.removeIdle(now: time)
+        guard !removed.isEmpty else { return }
+        threads[thread].positionsValid = false
+        let stream = threads[thread].stream
+        for handler in removed {
+            if threads[thread].pollStarted { setNotifications(thread, handler, enabled: true) }
+            spend(thread, .poll, profile.pollBeginEnd.draw(stream) + profile.pollHandler.draw(stream))
+            if threads[thread].hasWork[handler] {
+                threads[thread].workOnListCount -= 1
+                markReady(thread, handler)
+            }
+            if threads[thread].fdReady[handler] { threads[thread].fdReadyOffListCount += 1 }
+        }
+    }
+
+    /// Leave poll mode if it was on (io_poll_end and a final io_poll), then enter the fd monitor's wait.
+    func enterWait(_ thread: Int) {
+        threads[thread].cursor = max(threads[thread].cursor, now)
+        if endPollMode(thread) {
+            startDispatch(thread)
+            return
+        }
+        spend(thread, .syscall, waitSyscallCost(thread))
+        if window.contains(now) { threads[thread].counters.syscalls += 1 }
+        resume(thread, step: .waitSyscallDone, at: threads[thread].cursor)
+    }
+
+    /// poll_set_started(false): io_poll_end re-enables notifications, then one last io_poll per handler catches
+    /// work that raced in. Returns true when that found work (marked ready: do not block).
+    @discardableResult
+    private func endPollMode(_ thread: Int) -> Bool {
+        guard threads[thread].pollStarted else { return false }
+        let stream = threads[thread].stream
+        threads[thread].pollStarted = false
+        let members = threads[thread].pollList.members
+        for handler in members { setNotifications(thread, handler, enabled: true) }
+        spend(thread, .poll, (profile.pollBeginEnd.draw(stream) + profile.pollHandler.draw(stream)) * SimTime(members.count))
+        guard threads[thread].workOnListCount > 0 else { return false }
+        compactWorkList(thread)
+        for handler in threads[thread].workList where threads[thread].pollList.contains(handler) {
+            markReady(thread, handler)
+        }
+        return true
+    }
+
+    /// The CPU cost of one fd-monitor wait call (reference §6).
+    private func waitSyscallCost(_ thread: Int) -> SimTime {
+        let stream = threads[thread].stream
+        switch threads[thread].config.fdmon {
+        case .poll:
+            return profile.ppollBase.draw(stream) + profile.ppollPerFd.draw(stream) * SimTime(threads[thread].roles.count)
+        case .epoll:
+            return profile.epollWait.draw(stream)
+        case .ioUring:
+            return profile.ioUringEnter.draw(stream)
+        }
+    }
+
+    /// The wait returns at once if an fd is ready; otherwise the thread blocks until one is.
+    private func waitSyscallDone(_ thread: Int) {
+        if threads[thread].fdReadyCount > 0 {
+            collectReadyFds(thread)
+            startDispatch(thread)
+        } else {
+            threads[thread].phase = .blocked(since: now)
+        }
+    }
+
+    func threadWoken(_ thread: Int, _ generation: UInt32) {
+        guard generation == threads[thread].generation, case .waking(let since) = threads[thread].phase else { return }
+        threads[thread].accounting.charge(.blocked, from: since, to: now, window: window)
+        threads[thread].cursor = now
+        if window.contains(now) { threads[thread].counters.wakeups += 1 }
+        threads[thread].phase = .running(step: .iterate)
+        collectReadyFds(thread)
+        startDispatch(thread)
+    }
+
+    // MARK: What the rest of the model tells an IOThread
+
+    /// A handler now has work its io_poll would see (a request in the vring, a completion in the ring).
+    func workArrived(_ thread: Int, _ handler: HandlerID) {
+        let onList = threads[thread].pollList.contains(handler)
+        if !threads[thread].hasWork[handler] {
+            threads[thread].hasWork[handler] = true
+            threads[thread].workList.append(handler)
+            if onList { threads[thread].workOnListCount += 1 }
+        }
+        guard onList, case .polling(let start, let passCost, let deadline, let stopAt) = threads[thread].phase else { return }
+        // The pass whose io_poll call for this handler comes at or after now.
+        let position = SimTime(threads[thread].position(of: handler))
+        let offset = min(passCost, SimTime(profile.pollPass.mean) + (position + 1) * SimTime(profile.pollHandler.mean))
+        let pass = max(0, ceilDiv(now - start - offset, passCost))
+        let passEnd = start + (pass + 1) * passCost
+        if let deadline, passEnd > deadline { return }
+        if let stopAt, stopAt <= passEnd { return }
+        schedulePollStop(thread, at: passEnd)
+    }
+
+    /// A handler's fd became readable (a guest kick on an ioeventfd, a backend's eventfd).
+    func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
+        let onList = threads[thread].pollList.contains(handler)
+        if !threads[thread].fdReady[handler] {
+            threads[thread].fdReady[handler] = true
+            threads[thread].fdReadyCount += 1
+            threads[thread].fdReadyList.append(handler)
+            if !onList { threads[thread].fdReadyOffListCount += 1 }
+        }
+        switch threads[thread].phase {
+        case .blocked(let since), .sleeping(let since, _):
+            threads[thread].phase = .waking(since: since)
+            let generation = threads[thread].nextGeneration()
+            let latency = profile.wakeupCrossCPU.draw(threads[thread].stream)
+            kernel.schedule(.threadWoken(thread: thread, generation: generation), after: latency)
+        case .polling(let start, let passCost, _, let stopAt):
+            // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass.
+            guard !onList, threads[thread].config.fdmon == .ioUring else { return }
+            let passEnd = start + max(1, ceilDiv(now - start, passCost)) * passCost
+            if stopAt == nil || passEnd < stopAt! { schedulePollStop(thread, at: passEnd) }
+        default:
+            break
+        }
+    }
+
+    // MARK: Readiness bookkeeping
+
+    func markReady(_ thread: Int, _ handler: HandlerID) {
+        guard !threads[thread].isReady[handler] else { return }
+        threads[thread].isReady[handler] = true
+        threads[thread].ready.append(handler)
+    }
+
+    private func collectReadyFds(_ thread: Int) {
+        for handler in threads[thread].fdReadyList where threads[thread].fdReady[handler] {
+            markReady(thread, handler)
+        }
+        threads[thread].fdReadyList.removeAll(keepingCapacity: true)
+    }
+
+    private func compactWorkList(_ thread: Int) {
+        var kept = 0
+        for index in threads[thread].workList.indices {
+            let handler = threads[thread].workList[index]
+            if threads[thread].hasWork[handler] {
+                threads[thread].workList[kept] = handler
+                kept += 1
+            }
+        }
+        threads[thread].workList.removeLast(threads[thread].workList.count - kept)
+    }
+
+    func clearWork(_ thread: Int, _ handler: HandlerID) {
+        guard threads[thread].hasWork[handler] else { return }
+        threads[thread].hasWork[handler] = false
+        if threads[thread].pollList.contains(handler) { threads[thread].workOnListCount -= 1 }
+    }
+
+    /// Clears a handler's fd; returns whether it was readable (the caller pays the eventfd read).
+    func clearFd(_ thread: Int, _ handler: HandlerID) -> Bool {
+        guard threads[thread].fdReady[handler] else { return false }
+        threads[thread].fdReady[handler] = false
+        threads[thread].fdReadyCount -= 1
+        if !threads[thread].pollList.contains(handler) { threads[thread].fdReadyOffListCount -= 1 }
+        return true
+    }
+
+    func setNotifications(_ thread: Int, _ handler: HandlerID, enabled: Bool) {
+        if case .virtqueue(let queue) = threads[thread].roles[handler] {
+            queues[queue].notificationsEnabled = enabled
+        }
+    }
+}
+
+/// Integer division rounding up, for non-negative numerators; negative numerators give values <= 0.
+@inline(__always) func ceilDiv(_ numerator: Int64, _ denominator: Int64) -> Int64 {
+    numerator >= 0 ? (numerator + denominator - 1) / denominator : -((-numerator) / denominator)
+}

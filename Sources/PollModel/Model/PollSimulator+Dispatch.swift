@@ -1,0 +1,170 @@
+import PollingPolicy
+import SimKernel
+
+/// aio_dispatch_ready_handlers: run each ready handler, submit and complete requests, let the policy learn, and
+/// start the next iteration. The work of one dispatch is planned at once on the thread's cursor (events that happen
+/// meanwhile are seen by the next iteration), except a synchronous request (SIO), which suspends the thread until
+/// the device completes it.
+extension PollSimulator {
+    func startDispatch(_ thread: Int) {
+        threads[thread].cursor = max(threads[thread].cursor, now)
+        // block_ns: poll time plus blocked time of this iteration; dispatch is not included.
+        threads[thread].blockNs = threads[thread].cursor - threads[thread].iterationStart
+        threads[thread].phase = .running(step: .continueDispatch)
+        threads[thread].readyIndex = 0
+        threads[thread].handlerStarted = false
+        if threads[thread].config.dispatch == .scan {
+            // Before 2020: every registered handler is visited after each wait.
+            spend(thread, .dispatch, profile.scanPerHandler.draw(threads[thread].stream) * SimTime(threads[thread].roles.count))
+        }
+        continueDispatch(thread)
+    }
+
+    func continueDispatch(_ thread: Int) {
+        threads[thread].cursor = max(threads[thread].cursor, now)
+        while threads[thread].readyIndex < threads[thread].ready.count {
+            let handler = threads[thread].ready[threads[thread].readyIndex]
+            if !threads[thread].handlerStarted {
+                threads[thread].handlerStarted = true
+                beginHandler(thread, handler)
+            }
+            if case .virtqueue(let queue) = threads[thread].roles[handler], !submitPopped(thread, queue) {
+                return  // suspended in a synchronous request
+            }
+            endHandler(thread, handler)
+            threads[thread].handlerStarted = false
+            threads[thread].isReady[handler] = false
+            threads[thread].readyIndex += 1
+        }
+        threads[thread].ready.removeAll(keepingCapacity: true)
+        threads[thread].readyIndex = 0
+        threads[thread].policy.iterationFinished(blockNs: threads[thread].blockNs, pollList: threads[thread].pollList.members)
+        resume(thread, step: .iterate, at: threads[thread].cursor)
+    }
+
+    /// aio_dispatch_handler's own part, then the handler's callback up to (not including) backend submission.
+    private func beginHandler(_ thread: Int, _ handler: HandlerID) {
+        let stream = threads[thread].stream
+        spend(thread, .dispatch, profile.handlerDispatch.draw(stream))
+        if clearFd(thread, handler) {
+            spend(thread, .syscall, profile.eventfdRead.draw(stream))
+            countSyscall(thread)
+        }
+        clearWork(thread, handler)
+        switch threads[thread].roles[handler] {
+        case .virtqueue(let queue):
+            // virtio_blk_handle_vq: pop everything the guest has made available.
+            let available = queues[queue].avail.count
+            threads[thread].synchronousPop = queues[queue].submit == .sio
+                || (queues[queue].submit == .adaptive && available == 1)
+            while let request = queues[queue].avail.pop() { threads[thread].popped.push(request) }
+        case .completions(let index):
+            var completed = 0
+            while let request = threads[thread].completionQueues[index].done.pop() {
+                spend(thread, .dispatch, profile.requestComplete.draw(stream))
+                threads[thread].completedBuffer.append(request)
+                completed += 1
+            }
+            if completed > 0 { notifyGuest(thread) }
+        }
+    }
+
+    /// Submits the popped requests. Returns false when the thread suspended in a synchronous request.
+    private func submitPopped(_ thread: Int, _ queue: Int) -> Bool {
+        let stream = threads[thread].stream
+        if threads[thread].synchronousPop {
+            guard let request = threads[thread].popped.pop() else { return true }
+            spend(thread, .dispatch, profile.virtqueuePop.draw(stream) + profile.requestSubmit.draw(stream))
+            spend(thread, .syscall, profile.preadvSync.draw(stream))
+            countSyscall(thread)
+            requests[request].synchronous = true
+            threads[thread].phase = .synchronousIO(request: request, since: threads[thread].cursor)
+            _ = threads[thread].nextGeneration()
+            kernel.schedule(.deviceArrive(request: request), at: threads[thread].cursor)
+            return false
+        }
+        let count = threads[thread].popped.count
+        guard count > 0 else { return true }
+        var batch: [Int] = []
+        batch.reserveCapacity(count)
+        while let request = threads[thread].popped.pop() {
+            spend(thread, .dispatch, profile.virtqueuePop.draw(stream) + profile.requestSubmit.draw(stream))
+            batch.append(request)
+        }
+        let maxBatch = threads[thread].config.aioMaxBatch > 0 ? threads[thread].config.aioMaxBatch : 32
+        var index = 0
+        while index < batch.count {
+            let chunk = min(maxBatch, batch.count - index)
+            var handoff: SimTime = 0
+            switch queues[queue].backend {
+            case .native:
+                spend(thread, .syscall, profile.ioSubmitBase.draw(stream) + profile.ioSubmitPerRequest.draw(stream) * SimTime(chunk))
+                countSyscall(thread)
+            case .ioUring:
+                spend(thread, .syscall, profile.ioUringEnter.draw(stream) + profile.ioUringSubmitPerRequest.draw(stream) * SimTime(chunk))
+                countSyscall(thread)
+            case .threads:
+                // One worker wake-up per request; the worker's own preadv is off this thread.
+                for _ in 0..<chunk {
+                    spend(thread, .syscall, profile.eventfdWrite.draw(stream))
+                    countSyscall(thread)
+                }
+                handoff = profile.threadPoolHandoff.draw(stream) / 2
+            }
+            for request in batch[index..<(index + chunk)] {
+                kernel.schedule(.deviceArrive(request: request), at: threads[thread].cursor + handoff)
+            }
+            index += chunk
+        }
+        return true
+    }
+
+    /// The device completed a synchronous request: the IOThread wakes inside preadv and completes it itself.
+    func synchronousCompletion(_ request: Int) {
+        let queue = requests[request].queue
+        guard let thread = queues[queue].thread,
+              case .synchronousIO(let waiting, let since) = threads[thread].phase, waiting == request else { return }
+        let stream = threads[thread].stream
+        let resumed = now + profile.wakeupCrossCPU.draw(stream)
+        threads[thread].accounting.charge(.blocked, from: since, to: resumed, window: window)
+        threads[thread].cursor = resumed
+        if window.contains(now) { threads[thread].counters.wakeups += 1 }
+        requests[request].synchronous = false
+        spend(thread, .dispatch, profile.requestComplete.draw(stream))
+        threads[thread].completedBuffer.append(request)
+        notifyGuest(thread)
+        resume(thread, step: .continueDispatch, at: threads[thread].cursor)
+    }
+
+    /// One irqfd write for the completions gathered so far; each reaches the guest after interrupt injection.
+    private func notifyGuest(_ thread: Int) {
+        spend(thread, .syscall, profile.guestNotify.draw(threads[thread].stream))
+        countSyscall(thread)
+        for request in threads[thread].completedBuffer {
+            deliverToGuest(request, notifiedAt: threads[thread].cursor)
+        }
+        threads[thread].completedBuffer.removeAll(keepingCapacity: true)
+    }
+
+    /// After the callback: a dispatched handler joins the poll list, and the policy learns (QEMU 10.0+ per-handler
+    /// update point).
+    private func endHandler(_ thread: Int, _ handler: HandlerID) {
+        if threads[thread].polls, !threads[thread].pollList.contains(handler) {
+            let wasFdReady = threads[thread].fdReady[handler]
+            threads[thread].pollList.insert(handler)
+            threads[thread].positionsValid = false
+            if threads[thread].hasWork[handler] { threads[thread].workOnListCount += 1 }
+            if wasFdReady { threads[thread].fdReadyOffListCount -= 1 }
+            if threads[thread].pollStarted {
+                setNotifications(thread, handler, enabled: false)
+                spend(thread, .dispatch, profile.pollBeginEnd.draw(threads[thread].stream))
+            }
+        }
+        threads[thread].policy.handlerDispatched(handler, onPollList: threads[thread].pollList.contains(handler),
+                                                 blockNs: threads[thread].blockNs)
+    }
+
+    private func countSyscall(_ thread: Int) {
+        if window.contains(now) { threads[thread].counters.syscalls += 1 }
+    }
+}

@@ -1,0 +1,114 @@
+import SimKernel
+
+/// The guest: fio-style jobs on vCPUs. A request's guest-visible latency runs from the job issuing it to the vCPU
+/// finishing the completion's interrupt handling (fio's lat).
+extension PollSimulator {
+    func startJob(_ job: Int) {
+        if let rate = jobs[job].config.rateIOPS {
+            scheduleNextArrival(job, rate: rate, first: true)
+        } else {
+            for _ in 0..<jobs[job].config.iodepth { submit(job) }
+        }
+    }
+
+    /// jobIssue: an open-loop arrival or the end of a thinktime.
+    func issue(_ job: Int) {
+        guard let rate = jobs[job].config.rateIOPS else {
+            submit(job)
+            return
+        }
+        scheduleNextArrival(job, rate: rate, first: false)
+        if jobs[job].inFlight < jobs[job].config.iodepth {
+            submit(job)
+        } else {
+            jobs[job].backlog += 1  // fio keeps at most iodepth in flight; later arrivals wait their turn
+        }
+    }
+
+    private func scheduleNextArrival(_ job: Int, rate: Double, first: Bool) {
+        let meanGap = 1e9 / rate
+        let gap: Double
+        switch jobs[job].config.rateProcess {
+        case .linear: gap = first ? 0 : meanGap
+        case .poisson: gap = -meanGap * log(jobs[job].stream.uniformPositive())
+        }
+        kernel.schedule(.jobIssue(job: job), after: SimTime(gap.rounded()))
+    }
+
+    /// The job writes one request into its virtqueue (the vCPU pays the submission cost first).
+    func submit(_ job: Int) {
+        let config = jobs[job].config
+        let isWrite: Bool
+        switch config.rw {
+        case .read, .randread: isWrite = false
+        case .write, .randwrite: isWrite = true
+        case .randrw, .readwrite, .rw:
+            isWrite = jobs[job].stream.uniformInt(below: 100) >= UInt64(config.rwmixread)
+        }
+        let request = requests.allocate(Request(job: job, queue: jobs[job].queue, isWrite: isWrite, bytes: config.bs,
+                                                issuedAt: now))
+        jobs[job].inFlight += 1
+        let vcpu = jobs[job].vcpu
+        let done = vcpus[vcpu].run(profile.guestSubmit.draw(vcpuStreams[vcpu]), at: now)
+        kernel.schedule(.vringPush(request: request), at: done)
+    }
+
+    /// The request is in the vring: kick if the host wants notifications, and tell the consumer.
+    func vringPush(_ request: Int) {
+        let queue = requests[request].queue
+        queues[queue].avail.push(request)
+        if queues[queue].notificationsEnabled {
+            let vcpu = jobs[requests[request].job].vcpu
+            let cost = profile.guestKick.draw(vcpuStreams[vcpu])
+            vcpus[vcpu].busyUntil = max(vcpus[vcpu].busyUntil, now) + cost
+            kernel.schedule(.kick(queue: queue), after: cost)
+        }
+        if let thread = queues[queue].thread {
+            workArrived(thread, queues[queue].handler)
+        }
+    }
+
+    /// The ioeventfd of a virtqueue became readable.
+    func kick(_ queue: Int) {
+        if let thread = queues[queue].thread {
+            fdBecameReady(thread, queues[queue].handler)
+        } else if let worker = queues[queue].worker {
+            vhostKick(worker, queue)
+        }
+    }
+
+    /// The host signalled the completion at `notifiedAt`; the guest sees it after interrupt injection.
+    func deliverToGuest(_ request: Int, notifiedAt: SimTime) {
+        let vcpu = jobs[requests[request].job].vcpu
+        let injection = profile.interruptInjection.draw(vcpuStreams[vcpu])
+        kernel.schedule(.guestSeen(request: request), at: notifiedAt + injection)
+    }
+
+    /// The interrupt reached the guest: the vCPU handles the completion, fio records it and issues the next one.
+    func guestSeen(_ request: Int) {
+        let job = requests[request].job
+        let vcpu = jobs[job].vcpu
+        let seenAt = vcpus[vcpu].run(profile.guestComplete.draw(vcpuStreams[vcpu]), at: now)
+        if window.contains(seenAt) {
+            latency.record(job: jobs[job].configIndex, latency: seenAt - requests[request].issuedAt,
+                           bytes: requests[request].bytes)
+        }
+        requests.release(request)
+        jobs[job].inFlight -= 1
+        if jobs[job].config.rateIOPS != nil {
+            if jobs[job].backlog > 0 {
+                jobs[job].backlog -= 1
+                submit(job)
+            }
+        } else if jobs[job].config.thinktime > 0 {
+            kernel.schedule(.jobIssue(job: job), at: seenAt + jobs[job].config.thinktime)
+        } else {
+            // The vCPU is busy until seenAt; the next submission queues behind that work.
+            submit(job)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,196 @@
+import PollingPolicy
+import SimKernel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A configuration error the model finds while building its entities (the Scenario module reports most errors
+/// earlier, with file positions; this guards direct users of the model).
+public struct ModelError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The simulator proper: builds devices, virtqueues, IOThreads, vhost workers and guest jobs from a
+/// `ModelConfiguration`, runs them on the kernel, and reports a `RunResult`.
+///
+/// Entities live in arrays and refer to each other by index; events carry indices. The event handlers are split by
+/// concern: the guest and devices here, the aio_poll iteration in `PollSimulator+AioPoll.swift`, handler dispatch in
+/// `PollSimulator+Dispatch.swift`, vhost-blk in `PollSimulator+Vhost.swift`.
+public final class PollSimulator {
+    let configuration: ModelConfiguration
+    let profile: HostProfile
+    let window: MeasurementWindow
+    var kernel = Simulation<ModelEvent>(reservingCapacity: 4096)
+
+    var requests = RequestPool()
+    var devices: [DeviceState] = []
+    var queues: [VirtqueueState] = []
+    var threads: [IOThreadState] = []
+    var jobs: [JobState] = []
+    var vcpus: [VCPUState] = []
+    var workers: [VhostWorkerState] = []
+    /// Costs paid by the guest are drawn from one stream per vCPU.
+    var vcpuStreams: [RandomStream] = []
+    var latency: LatencyRecorder
+
+    /// Observer for time series (poll_ns over time); nil unless asked for.
+    public var timeline: ((_ time: SimTime, _ thread: String, _ pollNs: Int64, _ budget: Int64) -> Void)?
+
+    public init(_ configuration: ModelConfiguration) throws {
+        self.configuration = configuration
+        profile = configuration.profile
+        window = MeasurementWindow(start: configuration.rampTime, end: configuration.rampTime + configuration.runtime)
+        latency = LatencyRecorder(jobNames: configuration.jobs.map(\.name))
+        try build()
+    }
+
+    // MARK: Building
+
+    private func stream(_ entity: String) -> RandomStream {
+        RandomStream(seed: configuration.seed, entity: entity)
+    }
+
+    private func build() throws {
+        var deviceIndex: [String: Int] = [:]
+        for device in configuration.devices {
+            guard deviceIndex[device.id] == nil else { throw ModelError(message: "duplicate device id '\(device.id)'") }
+            guard device.parallelism >= 1 else { throw ModelError(message: "device '\(device.id)': parallelism must be >= 1") }
+            deviceIndex[device.id] = devices.count
+            let nsPerByte = device.bandwidth.map { 1e9 / $0 } ?? 0
+            devices.append(DeviceState(config: device, stream: stream("device:\(device.id)"), nsPerByte: nsPerByte))
+        }
+        var threadIndex: [String: Int] = [:]
+        for thread in configuration.iothreads {
+            guard threadIndex[thread.id] == nil else { throw ModelError(message: "duplicate iothread id '\(thread.id)'") }
+            threadIndex[thread.id] = threads.count
+            threads.append(IOThreadState(config: thread, stream: stream("iothread:\(thread.id)")))
+        }
+
+        // One completion handler per (IOThread, backend), registered when first needed.
+        var completionHandler: [String: HandlerID] = [:]
+        var diskQueues: [String: [Int]] = [:]
+        for disk in configuration.disks {
+            guard let device = deviceIndex[disk.device] else {
+                throw ModelError(message: "disk '\(disk.id)' names unknown device '\(disk.device)'")
+            }
+            guard disk.numQueues >= 1, disk.count >= 1 else {
+                throw ModelError(message: "disk '\(disk.id)': num-queues and count must be >= 1")
+            }
+            var thread: Int?
+            if disk.architecture == .virtio {
+                guard let name = disk.iothread, let index = threadIndex[name] else {
+                    throw ModelError(message: "disk '\(disk.id)' names unknown iothread '\(disk.iothread ?? "")'")
+                }
+                thread = index
+            }
+            let firstWorker = workers.count
+            if disk.architecture == .vhostBlk {
+                for w in 0..<max(1, disk.vhostWorkers) {
+                    workers.append(VhostWorkerState(stream: stream("vhost:\(disk.id):\(w)")))
+                }
+            }
+            for copy in 0..<disk.count {
+                let diskName = disk.count > 1 ? "\(disk.id)\(copy)" : disk.id
+                var indices: [Int] = []
+                for q in 0..<disk.numQueues {
+                    let queueIndex = queues.count
+                    var handler: HandlerID = -1
+                    var completions: HandlerID = -1
+                    var worker: Int?
+                    if let thread {
+                        let key = "\(thread):\(disk.aio.rawValue)"
+                        if let existing = completionHandler[key] {
+                            completions = existing
+                        } else {
+                            let cq = threads[thread].completionQueues.count
+                            completions = threads[thread].addHandler(.completions(cq))
+                            threads[thread].completionQueues.append(CompletionQueueState(backend: disk.aio, handler: completions))
+                            completionHandler[key] = completions
+                        }
+                        handler = threads[thread].addHandler(.virtqueue(queueIndex))
+                    } else {
+                        worker = firstWorker + (q % max(1, disk.vhostWorkers))
+                    }
+                    queues.append(VirtqueueState(name: "\(diskName).vq\(q)", device: device, backend: disk.aio,
+                                                 submit: disk.submit, thread: thread, handler: handler,
+                                                 completionHandler: completions, worker: worker))
+                    indices.append(queueIndex)
+                }
+                diskQueues[diskName] = indices
+                if copy == 0 && disk.count > 1 { diskQueues[disk.id] = indices }
+            }
+        }
+        for index in threads.indices { threads[index].finishSetup() }
+
+        let vcpuCount = configuration.guest.vcpus > 0
+            ? configuration.guest.vcpus
+            : configuration.jobs.reduce(0) { $0 + $1.numjobs }
+        vcpus = Array(repeating: VCPUState(), count: max(1, vcpuCount))
+        vcpuStreams = (0..<vcpus.count).map { stream("vcpu:\($0)") }
+        var clone = 0
+        for (configIndex, job) in configuration.jobs.enumerated() {
+            guard let diskQueueList = diskQueues[job.disk] else {
+                throw ModelError(message: "job '\(job.name)' names unknown disk '\(job.disk)'")
+            }
+            guard job.iodepth >= 1, job.numjobs >= 1, job.bs > 0 else {
+                throw ModelError(message: "job '\(job.name)': iodepth, numjobs and bs must be >= 1")
+            }
+            for n in 0..<job.numjobs {
+                let vcpu = clone % vcpus.count
+                let name = job.numjobs > 1 ? "\(job.name).\(n)" : job.name
+                jobs.append(JobState(config: job, configIndex: configIndex, name: name,
+                                     queue: diskQueueList[vcpu % diskQueueList.count], vcpu: vcpu,
+                                     stream: stream("job:\(name)")))
+                clone += 1
+            }
+        }
+    }
+
+    // MARK: Running
+
+    /// Runs ramp_time + runtime of simulated time and summarises the measured window.
+    public func run(progress: ((_ fraction: Double) -> Void)? = nil) -> RunResult {
+        let wallStart = PollSimulator.monotonicSeconds()
+        for job in jobs.indices { startJob(job) }
+        for thread in threads.indices { resume(thread, step: .iterate, at: 0) }
+
+        let end = window.end
+        let slice = max(1, end / 100)
+        var nextReport = slice
+        while let event = kernel.next(until: end) {
+            handle(event)
+            if let progress, kernel.now >= nextReport {
+                progress(Double(kernel.now) / Double(end))
+                nextReport += slice
+            }
+        }
+        let wall = PollSimulator.monotonicSeconds() - wallStart
+        return summarize(wallSeconds: wall)
+    }
+
+    func handle(_ event: ModelEvent) {
+        switch event {
+        case .jobIssue(let job): issue(job)
+        case .vringPush(let request): vringPush(request)
+        case .kick(let queue): kick(queue)
+        case .deviceArrive(let request): deviceArrive(request)
+        case .deviceMediaDone(let request): deviceMediaDone(request)
+        case .deviceDone(let request): deviceDone(request)
+        case .transferDone(let request): routeCompletion(request)
+        case .completionPosted(let request): postCompletion(request)
+        case .guestSeen(let request): guestSeen(request)
+        case .threadResume(let thread, let generation): threadResume(thread, generation)
+        case .threadWoken(let thread, let generation): threadWoken(thread, generation)
+        case .vhostRun(let worker): vhostRun(worker)
+        }
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    var now: SimTime { kernel.now }
+}
