@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "PollingPolicyTests", dependencies: ["PollingPolicy"]),
         .testTarget(name: "PollModelTests", dependencies: ["PollModel", "SimKernel", "PollingPolicy"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PollModel", "SimKernel", "PollingPolicy"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PollModel"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CURing", "CGSL"]),
     ]
 )
