@@ -51,7 +51,12 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
 
     @usableFromInline let kind: Kind
 
-    init(_ kind: Kind) { self.kind = kind }
+    init(_ kind: Kind) {
+        // `mean` calls GSL special functions that report overflow through the error handler: make sure it is off
+        // even if no RandomStream has been created yet (the default handler aborts the process).
+        GSL.disableAbortingErrorHandler()
+        self.kind = kind
+    }
 
     // MARK: Construction (validated)
 
@@ -118,16 +123,22 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
             throw DistributionError(distribution: "mixture", parameter: "components", value: "[]",
                                     requirement: "must list at least one component")
         }
-        var total = 0.0
         for (index, component) in components.enumerated() {
             try check("mixture", "components[\(index)].weight", component.weight, component.weight >= 0,
                       "must be a finite number >= 0")
-            total += component.weight
+        }
+        var weights = components.map(\.weight)
+        var total = weights.reduce(0, +)
+        if total == .infinity {
+            // Every weight is finite but their sum overflowed: weights are relative, so rescale them.
+            let largest = weights.max()!
+            weights = weights.map { $0 / largest }
+            total = weights.reduce(0, +)
         }
         try check("mixture", "sum of weights", total, total > 0, "must be positive")
         var running = 0.0
-        var cumulative = components.map { component -> Double in
-            running += component.weight
+        var cumulative = weights.map { weight -> Double in
+            running += weight
             return running / total
         }
         cumulative[cumulative.count - 1] = 1
@@ -192,20 +203,20 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
         case .uniform(let min, let max):
             return min + (max - min) * gsl_rng_uniform(rng)
         case .exponential(let mean):
-            return gsl_ran_exponential(rng, mean)
+            return finite(gsl_ran_exponential(rng, mean))
         case .normal(let mean, let sd):
             guard sd > 0 else { return mean }
             // mean >= 0, so each draw is accepted with probability >= 1/2.
             while true {
                 let x = mean + gsl_ran_gaussian_ziggurat(rng, sd)
-                if x >= 0 { return x }
+                if x >= 0 { return finite(x) }
             }
         case .lognormal(let mu, let sigma):
             return finite(gsl_ran_lognormal(rng, mu, sigma))
         case .gamma(let shape, let scale):
-            return gsl_ran_gamma(rng, shape, scale)
+            return finite(gsl_ran_gamma(rng, shape, scale))
         case .weibull(let shape, let scale):
-            return gsl_ran_weibull(rng, scale, shape)
+            return finite(gsl_ran_weibull(rng, scale, shape))
         case .pareto(let shape, let scale):
             return finite(gsl_ran_pareto(rng, shape, scale))
         case .mixture(let components, let cumulative):
@@ -232,7 +243,7 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
         return values[values.count - 1]
     }
 
-    /// Heavy tails can overflow to +inf; clamp so that callers never see a non-finite draw.
+    /// Heavy tails and huge scales can overflow to +inf; clamp so that callers never see a non-finite draw.
     @usableFromInline static func finite(_ x: Double) -> Double { x.isFinite ? x : Double.greatestFiniteMagnitude }
 
     // MARK: Properties
@@ -241,7 +252,7 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
     public var mean: Double {
         switch kind {
         case .constant(let value): return value
-        case .uniform(let min, let max): return (min + max) / 2
+        case .uniform(let min, let max): return min + (max - min) / 2  // (min + max) / 2 can overflow
         case .exponential(let mean): return mean
         case .normal(let mean, let sd):
             guard sd > 0 else { return mean }
@@ -249,22 +260,29 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
             return mean + sd * gsl_ran_ugaussian_pdf(alpha) / gsl_cdf_ugaussian_Q(alpha)
         case .lognormal(let mu, let sigma): return exp(mu + sigma * sigma / 2)
         case .gamma(let shape, let scale): return shape * scale
-        case .weibull(let shape, let scale): return scale * gsl_sf_gamma(1 + 1 / shape)
-        case .pareto(let shape, let scale): return shape > 1 ? shape * scale / (shape - 1) : .infinity
+        case .weibull(let shape, let scale):
+            // Γ(1 + 1/k) overflows for k below about 0.0058 even where λΓ(1 + 1/k) is finite: go through logarithms.
+            let gamma = gsl_sf_gamma(1 + 1 / shape)
+            return gamma.isFinite ? scale * gamma : exp(log(scale) + gsl_sf_lngamma(1 + 1 / shape))
+        case .pareto(let shape, let scale): return shape > 1 ? scale * (shape / (shape - 1)) : .infinity
         case .mixture(let components, let cumulative):
             var previous = 0.0
             var total = 0.0
             for (component, edge) in zip(components, cumulative) {
-                total += (edge - previous) * component.mean
+                // A zero-weight component contributes nothing, even if its mean is infinite (0 · inf is NaN).
+                if edge > previous { total += (edge - previous) * component.mean }
                 previous = edge
             }
             return total
-        case .samples(let values): return values.reduce(0, +) / Double(values.count)
+        case .samples(let values):
+            // Divide before summing: the plain sum of large finite values can overflow.
+            let count = Double(values.count)
+            return values.reduce(0) { $0 + $1 / count }
         case .percentiles(let probabilities, let values):
             // Integral of the clamped piecewise-linear inverse CDF over u in [0, 1].
             var total = probabilities[0] * values[0]
             for i in 1..<probabilities.count {
-                total += (probabilities[i] - probabilities[i - 1]) * (values[i] + values[i - 1]) / 2
+                total += (probabilities[i] - probabilities[i - 1]) * (values[i] / 2 + values[i - 1] / 2)
             }
             return total + (1 - probabilities[probabilities.count - 1]) * values[values.count - 1]
         }

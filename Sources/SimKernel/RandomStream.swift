@@ -63,9 +63,14 @@ public final class RandomStream {
     @inlinable public func uniformInt(below n: UInt64) -> UInt64 {
         precondition(n >= 1)
         if n <= UInt64(UInt32.max) { return UInt64(gsl_rng_uniform_int(rng, UInt(n))) }
-        // mt19937's range is 32 bits: compose two draws for larger ranges.
-        let wide = (UInt64(gsl_rng_get(rng)) << 32) | UInt64(gsl_rng_get(rng))
-        return wide % n
+        // mt19937's range is 32 bits: compose two draws for larger ranges. `wide % n` alone would favour residues
+        // below 2^64 mod n (up to twice as likely), so reject the draws below that threshold: the 2^64 - threshold
+        // accepted values are a whole number of copies of [0, n). At most half of the draws are rejected.
+        let threshold = (0 &- n) % n
+        while true {
+            let wide = (UInt64(gsl_rng_get(rng)) << 32) | UInt64(gsl_rng_get(rng))
+            if wide >= threshold { return wide % n }
+        }
     }
 
     /// Raw generator access for GSL samplers in this module.
