@@ -35,8 +35,10 @@ extension PollSimulator {
         kernel.schedule(.jobIssue(job: job), after: SimTime(gap.rounded()))
     }
 
-    /// The job writes one request into its virtqueue (the vCPU pays the submission cost first).
-    func submit(_ job: Int) {
+    /// The job writes one request into its virtqueue (the vCPU pays the submission cost first). `time` defaults to
+    /// now; a closed-loop job issues its next request when its vCPU has finished handling the previous completion.
+    func submit(_ job: Int, at time: SimTime? = nil) {
+        let issuedAt = time ?? now
         let config = jobs[job].config
         let isWrite: Bool
         switch config.rw {
@@ -46,10 +48,10 @@ extension PollSimulator {
             isWrite = jobs[job].stream.uniformInt(below: 100) >= UInt64(config.rwmixread)
         }
         let request = requests.allocate(Request(job: job, queue: jobs[job].queue, isWrite: isWrite, bytes: config.bs,
-                                                issuedAt: now))
+                                                issuedAt: issuedAt))
         jobs[job].inFlight += 1
         let vcpu = jobs[job].vcpu
-        let done = vcpus[vcpu].run(profile.guestSubmit.draw(vcpuStreams[vcpu]), at: now)
+        let done = vcpus[vcpu].run(profile.guestSubmit.draw(vcpuStreams[vcpu]), at: issuedAt)
         kernel.schedule(.vringPush(request: request), at: done)
     }
 
@@ -98,13 +100,12 @@ extension PollSimulator {
         if jobs[job].config.rateIOPS != nil {
             if jobs[job].backlog > 0 {
                 jobs[job].backlog -= 1
-                submit(job)
+                submit(job, at: seenAt)
             }
         } else if jobs[job].config.thinktime > 0 {
             kernel.schedule(.jobIssue(job: job), at: seenAt + jobs[job].config.thinktime)
         } else {
-            // The vCPU is busy until seenAt; the next submission queues behind that work.
-            submit(job)
+            submit(job, at: seenAt)
         }
     }
 }

@@ -1,0 +1,87 @@
+import XCTest
+import PollingPolicy
+@testable import PollModel
+import SimKernel
+
+/// Properties that hold for any configuration of the model.
+final class ModelInvariantTests: XCTestCase {
+    func testLittlesLawHoldsForClosedLoopJobs() throws {
+        for (iodepth, numjobs) in [(1, 1), (8, 1), (4, 4)] {
+            let result = try Fixture.run(Fixture.single(iodepth: iodepth, numjobs: numjobs))
+            let inFlight = Double(iodepth * numjobs)
+            let predicted = result.iops * result.latency_ns.mean / 1e9
+            XCTAssertEqual(predicted, inFlight, accuracy: inFlight * 0.01,
+                           "IOPS × mean latency = \(predicted) but \(inFlight) requests are always in flight")
+        }
+    }
+
+    func testThreadStatesSumToWallTimeForEveryPolicy() throws {
+        for policy in PolicyKind.allCases {
+            let configuration = Fixture.single(policy: policy, iodepth: 4, runtime: 50_000_000, rampTime: 5_000_000)
+            let thread = try Fixture.run(configuration).iothreads[0]
+            XCTAssertEqual(thread.time_ns.total, configuration.runtime, "\(policy): poll+dispatch+syscall+blocked")
+            XCTAssertEqual(thread.cpu_util, Double(thread.time_ns.onCPU) / Double(configuration.runtime), accuracy: 1e-12)
+        }
+    }
+
+    func testThreadStatesSumToWallTimeWithSynchronousSubmission() throws {
+        for submit in SubmitMode.allCases {
+            let configuration = Fixture.single(iodepth: 2, numjobs: 2, submit: submit, runtime: 50_000_000)
+            let result = try Fixture.run(configuration)
+            XCTAssertEqual(result.iothreads[0].time_ns.total, configuration.runtime, "\(submit)")
+            XCTAssertGreaterThan(result.iops, 10_000, "\(submit)")
+        }
+    }
+
+    func testPollMaxNsZeroGivesExactlyTheResultsOfPolicyNone() throws {
+        let none = try Fixture.run(Fixture.single(policy: .none, iodepth: 2))
+        for policy in [PolicyKind.classic, .perHandler, .pollWeight, .hybrid] {
+            let disabled = try Fixture.run(Fixture.single(policy: policy, poll: PollParameters(maxNs: 0), iodepth: 2))
+            XCTAssertEqual(disabled.iops, none.iops, "\(policy)")
+            XCTAssertEqual(disabled.latency_ns, none.latency_ns, "\(policy)")
+            XCTAssertEqual(disabled.iothreads[0].time_ns, none.iothreads[0].time_ns, "\(policy)")
+            XCTAssertEqual(disabled.sim.events, none.sim.events, "\(policy)")
+        }
+    }
+
+    func testBusyPollingUsesAWholeCore() throws {
+        let result = try Fixture.run(Fixture.single(policy: .busy, iodepth: 1))
+        XCTAssertEqual(result.iothreads[0].cpu_util, 1.0, accuracy: 1e-9)
+        XCTAssertEqual(result.iothreads[0].time_ns.blocked, 0)
+        XCTAssertEqual(result.iothreads[0].wakeups_per_io, 0)
+    }
+
+    func testNoPollingNeverPolls() throws {
+        let thread = try Fixture.run(Fixture.single(policy: .none)).iothreads[0]
+        XCTAssertEqual(thread.time_ns.poll, 0)
+        XCTAssertEqual(thread.poll.hit_rate, 0)
+        XCTAssertGreaterThan(thread.wakeups_per_io, 0.9, "every request and every completion wakes the thread")
+    }
+
+    func testSameSeedGivesIdenticalResultsAndOtherSeedsDiffer() throws {
+        let first = try Fixture.run(Fixture.single(policy: .pollWeight, poll: .pollWeightMerged, iodepth: 4, seed: 7))
+        let again = try Fixture.run(Fixture.single(policy: .pollWeight, poll: .pollWeightMerged, iodepth: 4, seed: 7))
+        let other = try Fixture.run(Fixture.single(policy: .pollWeight, poll: .pollWeightMerged, iodepth: 4, seed: 8))
+        var a = first, b = again
+        a.sim = a.sim.withoutWallClock
+        b.sim = b.sim.withoutWallClock
+        XCTAssertEqual(a, b)
+        XCTAssertNotEqual(first.latency_ns, other.latency_ns)
+    }
+
+    func testRampTimeIsExcludedFromMetrics() throws {
+        // A 90 %-of-the-run warm-up leaves a tenth of the completions.
+        let full = try Fixture.run(Fixture.single(runtime: 100_000_000, rampTime: 0))
+        let ramped = try Fixture.run(Fixture.single(runtime: 10_000_000, rampTime: 90_000_000))
+        XCTAssertEqual(Double(ramped.jobs[0].ios), Double(full.jobs[0].ios) / 10, accuracy: Double(full.jobs[0].ios) * 0.02)
+        XCTAssertEqual(ramped.iops, full.iops, accuracy: full.iops * 0.03)
+    }
+
+    func testUnknownReferencesAreRejected() {
+        var configuration = Fixture.single()
+        configuration.jobs[0].disk = "vdz"
+        XCTAssertThrowsError(try PollSimulator(configuration)) { error in
+            XCTAssertEqual("\(error)", "job 'job' names unknown disk 'vdz'")
+        }
+    }
+}
