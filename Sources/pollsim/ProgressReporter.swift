@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A progress line on standard error for runs that take more than a second, only when stderr is a terminal.
+final class ProgressReporter {
+    private let label: String
+    private let started = ProgressReporter.seconds()
+    private let enabled = isatty(STDERR_FILENO) != 0
+    private var lastDraw = 0.0
+    private var drawn = false
+
+    init(label: String) { self.label = label }
+
+    func update(_ fraction: Double) {
+        guard enabled else { return }
+        let now = ProgressReporter.seconds()
+        let elapsed = now - started
+        guard elapsed > 1, now - lastDraw > 0.2 else { return }
+        lastDraw = now
+        drawn = true
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+        let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let line = "\r\(label) [\(bar)] \(Int(fraction * 100))%  ETA \(Int(remaining.rounded()))s "
+        fputs(line, stderr)
+    }
+
+    func finish() {
+        if drawn { fputs("\r\u{1B}[K", stderr) }
+    }
+
+    static func seconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

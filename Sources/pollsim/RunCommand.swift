@@ -1,0 +1,62 @@
+import ArgumentParser
+import PollModel
+import Reporting
+import Scenario
+
+/// `pollsim run`: one scenario, simulated, summarised.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a scenario file (or the built-in default scenario) and print its results.",
+        discussion: """
+            Prints IOPS, bandwidth, guest latency percentiles, IOThread CPU split and polling statistics. \
+            Use --set to override any scenario key, e.g. --set iothreads.0.poll-weight=2 --set jobs.0.iodepth=16.
+            """)
+
+    @Argument(help: "Scenario YAML file (default: the built-in default scenario, scenarios/default.yaml).")
+    var scenario: String?
+
+    @OptionGroup var options: ScenarioOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Write poll_ns and the poll budget of every aio_poll iteration as CSV to this file.")
+    var timeline: String?
+
+    func run() throws {
+        let configuration = try options.load(scenario)
+        let simulator = try PollSimulator(configuration)
+        var timelineWriter: TimelineWriter?
+        if let timeline {
+            let writer = try TimelineWriter(path: timeline)
+            simulator.timeline = { time, thread, pollNs, budget in writer.record(time, thread, pollNs, budget) }
+            timelineWriter = writer
+        }
+        let progress = ProgressReporter(label: configuration.name)
+        var result = simulator.run(progress: progress.update)
+        progress.finish()
+        try timelineWriter?.close()
+        if output.reproducible { result.sim = result.sim.withoutWallClock }
+        try output.emit(ResultFormatter.format(result, as: output.outputFormat))
+    }
+}
+
+/// Options shared by every command that loads a scenario.
+struct ScenarioOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario key.", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Random seed (overrides the scenario's seed).")
+    var seed: UInt64?
+
+    /// Loads `path`, or the built-in default scenario when nil.
+    func load(_ path: String?) throws -> ModelConfiguration {
+        do {
+            if let path {
+                return try ScenarioLoader.load(path: path, overrides: overrides, seed: seed)
+            }
+            return try ScenarioLoader.parse(yaml: ScenarioLoader.defaultScenarioYAML, fileName: "default.yaml",
+                                            overrides: overrides, seed: seed)
+        } catch let error as ScenarioError {
+            throw CommandFailure(message: error.description)
+        }
+    }
+}
