@@ -11,7 +11,7 @@ import PollModel
 /// timer-overshoot: {dist: lognormal, median: 45us, p99: 120us}
 /// ```
 enum ProfileLoader {
-    static let defaultName = "bare-metal"
+    static let maxFileSize = 4 << 20
 
     static var builtInNames: [String] { HostProfile.builtIn.keys.sorted() }
 
@@ -20,8 +20,10 @@ enum ProfileLoader {
         let name = try MapReader.name(node, key: "profile")
         if let builtIn = HostProfile.builtIn[name] { return builtIn }
         let path = resolve(name, relativeTo: baseDirectory)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        // Only regular files of reasonable size: `profile: /dev/zero` must fail, not hang.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let attributes, attributes[.type] as? FileAttributeType == .typeRegular,
+              (attributes[.size] as? NSNumber)?.intValue ?? 0 <= maxFileSize,
               let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ScenarioError(at: node.location,
                                 "profile '\(ScenarioNode.clip(name))' is neither a built-in profile (\(builtInNames.joined(separator: ", "))) nor a readable file ('\(ScenarioNode.clip(path))')"

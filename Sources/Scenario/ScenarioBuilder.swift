@@ -252,33 +252,26 @@ struct ScenarioBuilder {
             }
         }
 
-        // Disk names as jobs see them: plain ids, and idN for the copies of a disk with count > 1.
-        var diskNames: [String: String] = [:]   // name -> what it is, for collision messages
+        // Disk names as jobs see them: plain ids, and idN for the copies of a disk with count > 1. They must not
+        // collide. Checked arithmetically rather than by listing every copy (count may be large). Comparing each id
+        // with the copies of the others suffices: if copies of two disks collided (a + N == b + M, with b = a + r),
+        // then b itself would be copy r of a, since r < N < count(a).
         for disk in disks {
-            let id = disk.config.id
-            if let other = diskNames[id] {
-                throw ScenarioError(at: disk.node["id"]?.location ?? disk.node.location,
-                                    "disk id '\(ScenarioNode.clip(id))' is also the name of \(other)")
-            }
-            diskNames[id] = "disk '\(id)'"
-            if disk.config.count > 1 {
-                for copy in 0..<disk.config.count {
-                    let name = "\(id)\(copy)"
-                    if let other = diskNames[name] {
-                        throw ScenarioError(at: disk.node["count"]?.location ?? disk.node.location,
-                                            "copy \(copy) of disk '\(ScenarioNode.clip(id))' would be named '\(ScenarioNode.clip(name))', which is already the name of \(other)")
-                    }
-                    diskNames[name] = "copy \(copy) of disk '\(id)'"
+            for other in disks where other.config.count > 1 && other.config.id != disk.config.id {
+                if let copy = Self.copyIndex(of: disk.config.id, in: other.config) {
+                    throw ScenarioError(at: disk.node["id"]?.location ?? disk.node.location,
+                                        "disk id '\(ScenarioNode.clip(disk.config.id))' is also the name of copy \(copy) of disk '\(ScenarioNode.clip(other.config.id))'")
                 }
             }
         }
-        for (index, job) in jobs.enumerated() where diskNames[job.config.disk] == nil {
+        for (index, job) in jobs.enumerated() {
             let name = job.config.disk
+            if disks.contains(where: { $0.config.id == name || Self.copyIndex(of: name, in: $0.config) != nil }) { continue }
             let node = job.references["disk"] ?? job.node
             // vda9 with count 8: say so rather than just "does not exist".
             if let parent = disks.first(where: { disk in
-                disk.config.count > 1 && name.hasPrefix(disk.config.id) && name.count > disk.config.id.count
-                    && name.dropFirst(disk.config.id.count).allSatisfy { $0.isASCII && $0.isNumber }
+                disk.config.count > 1 && name.hasPrefix(disk.config.id)
+                    && Self.canonicalNumber(name.dropFirst(disk.config.id.count)) != nil
             }) {
                 let count = parent.config.count
                 throw ScenarioError(at: node.location,
@@ -286,5 +279,20 @@ struct ScenarioBuilder {
             }
             throw missing("disk", name, disks.map(\.config.id), at: node, in: "jobs[\(index)]")
         }
+    }
+
+    /// N when `name` is copy N of `disk` (`vda7` of a disk `vda` with count > 7), nil otherwise.
+    static func copyIndex(of name: String, in disk: DiskConfig) -> Int? {
+        guard disk.count > 1, name.hasPrefix(disk.id),
+              let copy = canonicalNumber(name.dropFirst(disk.id.count)), copy < disk.count else { return nil }
+        return copy
+    }
+
+    /// A decimal number written the way copies are named: digits, no sign, no leading zero (except `0` itself).
+    static func canonicalNumber(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), text == "0" || text.first != "0" else {
+            return nil
+        }
+        return Int(text)
     }
 }

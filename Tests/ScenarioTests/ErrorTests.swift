@@ -25,6 +25,16 @@ final class ErrorTests: XCTestCase {
         assertError("{runtime: 1s, runtime: 2s}\n", at: "1:15", contains: "duplicate key 'runtime'")
     }
 
+    func testUnreadableFiles() {
+        XCTAssertThrowsError(try ScenarioLoader.load(path: "/nonexistent/scenario.yaml")) { error in
+            XCTAssertEqual("\(error)", "/nonexistent/scenario.yaml: cannot read the scenario file: no such file")
+        }
+        let directory = packageRoot.appendingPathComponent("scenarios").path
+        XCTAssertThrowsError(try ScenarioLoader.load(path: directory)) { error in
+            XCTAssertEqual((error as? ScenarioError)?.message, "cannot read the scenario file: it is a directory")
+        }
+    }
+
     func testWholeDocumentShapes() {
         assertError("", at: "1:1", contains: "missing required key 'runtime' at the top level")
         assertError("# only a comment\n", at: "1:1", contains: "missing required key 'runtime' at the top level")
@@ -205,7 +215,28 @@ final class ErrorTests: XCTestCase {
             jobs: [{name: reader, disk: vda}]
 
             """
-        assertError(reversed, "scenario.yaml:6:58: error: copy 3 of disk 'vda' would be named 'vda3', which is already the name of disk 'vda3'")
+        assertError(reversed, "scenario.yaml:5:10: error: disk id 'vda3' is also the name of copy 3 of disk 'vda'")
+        let copiesOfBoth = """
+            runtime: 10ms
+            devices: [{id: nvme0, read-latency: 10us}]
+            iothreads: [{id: iothread0}]
+            disks:
+              - {id: vd, device: nvme0, iothread: iothread0, count: 20}
+              - {id: vd1, device: nvme0, iothread: iothread0, count: 5}
+            jobs: [{name: reader, disk: vd}]
+
+            """
+        // vd1 would mean both copy 1 of vd and the first copy of vd1.
+        assertError(copiesOfBoth, "scenario.yaml:6:10: error: disk id 'vd1' is also the name of copy 1 of disk 'vd'")
+        XCTAssertNoThrow(try parse(copiesOfBoth.replacingOccurrences(of: "count: 20", with: "count: 1")), "vd and vd10...vd14 are distinct")
+        // A large count is checked without listing the copies.
+        let many = copiesOfBoth.replacingOccurrences(of: "count: 20", with: "count: 1000000")
+            .replacingOccurrences(of: "  - {id: vd1, device: nvme0, iothread: iothread0, count: 5}\n", with: "")
+            .replacingOccurrences(of: "disk: vd}", with: "disk: vd999999}")
+        XCTAssertEqual(try parse(many).disks[0].count, 1_000_000)
+        assertError(minimal(replacing: "    device: nvme0", with: "    device: nvme0\n    count: 8")
+                        .replacingOccurrences(of: "disk: vda", with: "disk: vda07"),
+                    at: "14:11", contains: "jobs[0] names disk 'vda07', which does not exist")
     }
 
     // MARK: Missing keys
