@@ -84,7 +84,7 @@ final class DefaultScenarioTests: XCTestCase {
         let directory = packageRoot.appendingPathComponent("scenarios")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
         XCTAssertTrue(files.contains("default.yaml"))
-        for file in files where !file.hasPrefix("profile-") {
+        for file in files {
             XCTAssertNoThrow(try ScenarioLoader.load(path: directory.appendingPathComponent(file).path), file)
         }
     }
