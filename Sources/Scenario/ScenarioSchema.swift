@@ -106,7 +106,7 @@ enum ScenarioSchema {
         .init("ramp_time", "duration (unit required)", "0", "Warm-up, excluded from every metric (fio's ramp_time)."),
         .init("profile", "name or path", "bare-metal", "Host profile: a built-in name (\(HostProfile.builtIn.keys.sorted().joined(separator: ", "))) or the path of a profile file, relative to the scenario file."),
         .init("profile-overrides", "map of cost", "none", "Individual host costs replacing the profile's: profile key -> cost.", shape: .costs),
-        .init("guest", "map", "", "The guest VM.", shape: .section(guest)),
+        .init("guest", "map", "{vcpus: 0}", "The guest VM.", shape: .section(guest)),
         .init("devices", "list", "required", "Host block devices.", shape: .list(device, selector: "id")),
         .init("iothreads", "list", "required unless every disk is vhost-blk", "IOThreads and their polling configuration.", shape: .list(iothread, selector: "id")),
         .init("disks", "list", "required", "Virtio disks as the guest sees them.", shape: .list(disk, selector: "id")),
