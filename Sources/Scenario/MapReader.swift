@@ -7,16 +7,16 @@ struct MapReader {
     let context: String
 
     /// Checks that `node` is a map whose keys are all in `allowed`.
-    init(_ node: ScenarioNode, context: String, allowed: [String], what: String = "a map") throws {
+    init(_ node: ScenarioNode, context: String, allowed: [String]) throws {
         guard let entries = node.entries else {
-            throw ScenarioError(at: node.location, "expected \(what) for \(context), got \(node.shown)")
+            throw ScenarioError(at: node.location, "expected a map for \(context), got \(node.shown)")
         }
         var seen: [String: SourceLocation] = [:]
         for entry in entries {
             guard allowed.contains(entry.key) else {
                 throw ScenarioError(at: entry.keyLocation,
                                     "unknown key '\(ScenarioNode.clip(entry.key))' \(MapReader.preposition(context))"
-                                    + Suggestion.clause(for: entry.key, among: allowed))
+                                    + MapReader.hint(for: entry.key, among: allowed))
             }
             // Yams rejects duplicate keys in files; `--set` cannot create them. Kept for trees built otherwise.
             if let first = seen[entry.key] {
@@ -35,6 +35,15 @@ struct MapReader {
 
     init(_ node: ScenarioNode, section: ScenarioSection, context: String) throws {
         try self.init(node, context: context, allowed: section.keyNames)
+    }
+
+    /// `; did you mean 'x'?` for a likely typo; otherwise, for a key of another section, where it belongs.
+    static func hint(for key: String, among allowed: [String]) -> String {
+        let suggestion = Suggestion.clause(for: key, among: allowed)
+        guard suggestion.isEmpty else { return suggestion }
+        let homes = ScenarioSchema.sections.filter { $0.key(key) != nil && $0.keyNames != allowed }.map(\.name)
+        guard !homes.isEmpty else { return "" }
+        return " ('\(key)' is a key of \(homes.joined(separator: ", ")))"
     }
 
     static func preposition(_ context: String) -> String {

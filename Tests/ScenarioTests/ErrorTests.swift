@@ -61,6 +61,10 @@ final class ErrorTests: XCTestCase {
                     at: "14:5", contains: "unknown key 'rate-iops' in jobs[0]; did you mean 'rate_iops'?")
         assertError(minimal(replacing: "runtime: 10ms", with: "runtime: 10ms\nguest: {vcpu: 2}"),
                     at: "2:9", contains: "unknown key 'vcpu' in guest; did you mean 'vcpus'?")
+        assertError(minimal(replacing: "runtime: 10ms", with: "runtime: 10ms\npoll-weight: 3"),
+                    "scenario.yaml:2:1: error: unknown key 'poll-weight' at the top level ('poll-weight' is a key of iothreads[])")
+        assertError(minimal(replacing: "  - id: iothread0", with: "  - id: iothread0\n    device: nvme0"),
+                    at: "7:5", contains: "unknown key 'device' in iothreads[0] ('device' is a key of disks[])")
         assertError(minimal(replacing: "runtime: 10ms", with: "runtime: 10ms\nzzzzzz: 1"),
                     "scenario.yaml:2:1: error: unknown key 'zzzzzz' at the top level")
         assertError(minimal(replacing: "runtime: 10ms", with: "runtime: 10ms\nprofile-overrides: {wakeup-crosscpu: 8us}"),
