@@ -24,16 +24,24 @@ final class ProgressReporter {
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let line = "\r\(label) [\(bar)] \(Int(fraction * 100))%  ETA \(Int(remaining.rounded()))s "
-        fputs(line, stderr)
+        StandardError.write(line)
     }
 
     func finish() {
-        if drawn { fputs("\r\u{1B}[K", stderr) }
+        if drawn { StandardError.write("\r\u{1B}[K") }
     }
 
     static func seconds() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// Unbuffered writes to file descriptor 2 (Swift 6 forbids touching C's global `stderr`).
+enum StandardError {
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in _ = Glibc.write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
     }
 }
