@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "PollModelTests", dependencies: ["PollModel", "SimKernel", "PollingPolicy"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PollModel", "SimKernel", "PollingPolicy"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PollModel"]),
+        .testTarget(name: "KernelBenchmarkTests", dependencies: ["KernelBenchmark"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CURing", "CGSL"]),
     ]
 )

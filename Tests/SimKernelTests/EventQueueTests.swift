@@ -1,0 +1,166 @@
+import XCTest
+@testable import SimKernel
+
+/// The event queue's storage (a copy-on-write ManagedBuffer addressed through raw pointers) and the hold model the
+/// kernel benchmark runs. No timing assertions here, ever: speed is measured by `pollsim bench kernel`.
+final class EventQueueTests: XCTestCase {
+    /// The hold-model recipe of Sources/HoldModelReference/include/hold_model.h on a naive pending set (linear scan
+    /// for the minimum): the pop order every implementation must reproduce.
+    private func naiveHoldModel(pending: Int, operations: Int, increments: [Int64]) -> [(SimTime, Int32)] {
+        var entries: [(time: SimTime, sequence: UInt64, token: Int32)] = []
+        var sequence: UInt64 = 0
+        for k in 0..<pending {
+            entries.append((increments[k % increments.count], sequence, Int32(k)))
+            sequence += 1
+        }
+        var popped: [(SimTime, Int32)] = []
+        for i in 0..<operations {
+            let index = entries.indices.min { a, b in
+                (entries[a].time, entries[a].sequence) < (entries[b].time, entries[b].sequence)
+            }!
+            let entry = entries.remove(at: index)
+            popped.append((entry.time, entry.token))
+            entries.append((entry.time + increments[i % increments.count], sequence, entry.token))
+            sequence += 1
+        }
+        return popped
+    }
+
+    /// Small increments with many repeats, so that ties on time (FIFO by sequence) are frequent.
+    private func increments(count: Int, seed: UInt64) -> [Int64] {
+        var rng = SplitMixForTest(seed: seed)
+        return (0..<count).map { _ in Int64(rng.next() % 8) }
+    }
+
+    func testHoldModelOnEventQueueMatchesNaiveReference() {
+        for pending in [1, 2, 3, 10, 100] {
+            let table = increments(count: 97, seed: UInt64(pending))
+            let expected = naiveHoldModel(pending: pending, operations: 2_000, increments: table)
+            var queue = EventQueue<Int32>(reservingCapacity: 0)
+            for k in 0..<pending { queue.push(Int32(k), at: table[k % table.count]) }
+            for i in 0..<expected.count {
+                guard let (time, _, token) = queue.popMin() else { return XCTFail("queue ran empty") }
+                XCTAssertEqual(time, expected[i].0, "pending \(pending), operation \(i)")
+                XCTAssertEqual(token, expected[i].1, "pending \(pending), operation \(i)")
+                queue.push(token, at: time + table[i % table.count])
+            }
+            XCTAssertEqual(queue.count, pending)
+        }
+    }
+
+    func testHoldModelOnSimulationMatchesNaiveReference() {
+        let pending = 50
+        let table = increments(count: 61, seed: 99)
+        let expected = naiveHoldModel(pending: pending, operations: 3_000, increments: table)
+        var sim = Simulation<Int32>(reservingCapacity: 1)
+        for k in 0..<pending { sim.schedule(Int32(k), at: table[k % table.count]) }
+        for i in 0..<expected.count {
+            guard let token = sim.next(until: .max) else { return XCTFail("simulation ran out of events") }
+            XCTAssertEqual(sim.now, expected[i].0, "operation \(i)")
+            XCTAssertEqual(token, expected[i].1, "operation \(i)")
+            sim.schedule(token, after: table[i % table.count])
+        }
+    }
+
+    func testCopiesAreIndependent() {
+        var original = EventQueue<Int>(reservingCapacity: 4)
+        for i in 0..<20 { original.push(i, at: SimTime(100 - i)) }
+        var copy = original
+        // Mutating the copy (pop, then push beyond its capacity) must not disturb the original, and vice versa.
+        XCTAssertEqual(copy.popMin()?.event, 19)
+        for i in 0..<50 { copy.push(1_000 + i, at: SimTime(i)) }
+        XCTAssertEqual(original.count, 20)
+        XCTAssertEqual(copy.count, 69)
+        XCTAssertEqual(original.popMin()?.event, 19)
+        var drained: [Int] = []
+        while let entry = original.popMin() { drained.append(entry.event) }
+        XCTAssertEqual(drained, Array((0..<19).reversed()))
+        XCTAssertEqual(copy.popMin()?.event, 1_000)
+        XCTAssertEqual(copy.count, 68)
+    }
+
+    func testSimulationCopiesAreIndependent() {
+        var a = Simulation<Int>()
+        a.schedule(1, at: 10)
+        a.schedule(2, at: 20)
+        var b = a
+        XCTAssertEqual(b.next(until: 100), 1)
+        XCTAssertEqual(a.pendingCount, 2)
+        XCTAssertEqual(a.next(until: 100), 1)
+        XCTAssertEqual(a.next(until: 100), 2)
+        XCTAssertEqual(b.next(until: 100), 2)
+    }
+
+    func testGrowsFromZeroCapacityAndKeepsOrder() {
+        var queue = EventQueue<Int>(reservingCapacity: 0)
+        var rng = SplitMixForTest(seed: 3)
+        var times: [SimTime] = []
+        for i in 0..<10_000 {
+            let time = SimTime(rng.next() % 1_000)
+            times.append(time)
+            queue.push(i, at: time)
+        }
+        XCTAssertEqual(queue.count, 10_000)
+        XCTAssertEqual(queue.nextTime, times.min())
+        var previous: (SimTime, UInt64) = (.min, 0)
+        while let (time, sequence, _) = queue.popMin() {
+            XCTAssertTrue((previous.0, previous.1) < (time, sequence) || previous.0 == .min)
+            previous = (time, sequence)
+        }
+        XCTAssertTrue(queue.isEmpty)
+        XCTAssertNil(queue.nextTime)
+        XCTAssertNil(queue.popMin())
+    }
+
+    /// Events that are references: every one must be released exactly once, whether popped, left in the queue when
+    /// it is dropped, moved by a growth, or shared with a copy.
+    func testReferenceEventsAreReleasedExactlyOnce() {
+        let tracker = LiveCounter()
+        do {
+            var queue = EventQueue<Tracked>(reservingCapacity: 2)
+            for i in 0..<300 { queue.push(Tracked(i, tracker), at: SimTime(i % 17)) }
+            XCTAssertEqual(tracker.live, 300)
+            for _ in 0..<100 { _ = queue.popMin() }
+            XCTAssertEqual(tracker.live, 200)
+            var copy = queue
+            for _ in 0..<50 { _ = copy.popMin() }
+            XCTAssertEqual(tracker.live, 200, "the original still holds all 200")
+            copy.push(Tracked(-1, tracker), at: 0)
+            XCTAssertEqual(copy.popMin()?.event.id, -1)
+            XCTAssertEqual(queue.count, 200)
+            XCTAssertEqual(copy.count, 150)
+        }
+        XCTAssertEqual(tracker.live, 0, "dropping the queues released every pending event")
+    }
+
+    func testStringEventsSurviveSiftsAndGrowth() {
+        var queue = EventQueue<String>()
+        for i in 0..<500 { queue.push(String(repeating: "x", count: i % 40) + "\(i)", at: SimTime((i * 7919) % 501)) }
+        var seen = Set<Int>()
+        var last = SimTime.min
+        while let (time, _, event) = queue.popMin() {
+            XCTAssertGreaterThanOrEqual(time, last)
+            let i = Int(event.drop { $0 == "x" })!
+            XCTAssertEqual(event, String(repeating: "x", count: i % 40) + "\(i)")
+            XCTAssertEqual(SimTime((i * 7919) % 501), time)
+            seen.insert(i)
+            last = time
+        }
+        XCTAssertEqual(seen, Set(0..<500))
+    }
+}
+
+private final class LiveCounter {
+    var live = 0
+}
+
+private final class Tracked {
+    let id: Int
+    let counter: LiveCounter
+    init(_ id: Int, _ counter: LiveCounter) {
+        self.id = id
+        self.counter = counter
+        counter.live += 1
+    }
+    deinit { counter.live -= 1 }
+}
