@@ -36,6 +36,12 @@ public struct PollParameterError: Error, Equatable, CustomStringConvertible, Sen
     public let value: Int64
     public let upperBound: Int64
 
+    public init(name: String, value: Int64, upperBound: Int64) {
+        self.name = name
+        self.value = value
+        self.upperBound = upperBound
+    }
+
     /// `poll-max-ns value must be in range [0, 9223372036854775807]`, as `iothread_set_param` words it.
     public var description: String { "\(name) value must be in range [0, \(upperBound)]" }
 }

@@ -3,7 +3,7 @@ import SimKernel
 
 /// Everything a simulation run needs, already validated and in model units (nanoseconds, bytes, counts).
 /// The Scenario module builds it from YAML; tests build it directly.
-public struct ModelConfiguration: Sendable {
+public struct ModelConfiguration: Sendable, Equatable {
     public var name: String
     public var seed: UInt64
     /// Measured simulated time after the warm-up (fio's runtime).
