@@ -49,8 +49,10 @@ struct IOThreadState {
     // Per-handler readiness.
     /// The handler has work its io_poll would see (non-empty vring, pending completions).
     var hasWork: [Bool] = []
-    /// Handlers with `hasWork` set (may hold stale entries; the flag is authoritative).
+    /// Handlers that had work since the list was last compacted: each at most once (`inWorkList`); entries whose
+    /// `hasWork` has since been cleared are stale and dropped by compaction.
     var workList: [HandlerID] = []
+    var inWorkList: [Bool] = []
     /// Number of handlers on the poll list with work.
     var workOnListCount = 0
     /// The handler's fd is readable (a kick, an eventfd write).
@@ -108,6 +110,7 @@ struct IOThreadState {
     mutating func addHandler(_ role: HandlerRole) -> HandlerID {
         roles.append(role)
         hasWork.append(false)
+        inWorkList.append(false)
         fdReady.append(false)
         isReady.append(false)
         return roles.count - 1

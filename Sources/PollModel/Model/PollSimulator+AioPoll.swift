@@ -268,7 +268,10 @@ extension PollSimulator {
         let onList = threads[thread].pollList.contains(handler)
         if !threads[thread].hasWork[handler] {
             threads[thread].hasWork[handler] = true
-            threads[thread].workList.append(handler)
+            if !threads[thread].inWorkList[handler] {
+                threads[thread].inWorkList[handler] = true
+                threads[thread].workList.append(handler)
+            }
             if onList { threads[thread].workOnListCount += 1 }
         }
         guard onList, case .polling(let start, let passCost, let deadline, let stopAt) = threads[thread].phase else { return }
@@ -329,6 +332,8 @@ extension PollSimulator {
             if threads[thread].hasWork[handler] {
                 threads[thread].workList[kept] = handler
                 kept += 1
+            } else {
+                threads[thread].inWorkList[handler] = false
             }
         }
         threads[thread].workList.removeLast(threads[thread].workList.count - kept)
