@@ -5,6 +5,7 @@ import SimKernel
 /// link of `bandwidth` shared by all requests, so that large blocks saturate at the device's bandwidth.
 struct DeviceState {
     let config: DeviceConfig
+    let parallelism: Int
     let stream: RandomStream
     /// Nanoseconds per byte on the transfer link (0 = unlimited).
     let nsPerByte: Double

@@ -4,7 +4,7 @@ import SimKernel
 extension PollSimulator {
     func deviceArrive(_ request: Int) {
         let device = queues[requests[request].queue].device
-        if devices[device].inService < devices[device].config.parallelism {
+        if devices[device].inService < devices[device].parallelism {
             startService(device, request)
         } else {
             devices[device].waiting.push(request)
@@ -13,9 +13,10 @@ extension PollSimulator {
 
     private func startService(_ device: Int, _ request: Int) {
         devices[device].inService += 1
-        let config = devices[device].config
-        let distribution = requests[request].isWrite ? config.writeLatency : config.readLatency
-        let media = SimTime(distribution.sample(devices[device].stream).rounded())
+        let stream = devices[device].stream
+        let media = requests[request].isWrite
+            ? SimTime(devices[device].config.writeLatency.sample(stream).rounded())
+            : SimTime(devices[device].config.readLatency.sample(stream).rounded())
         if devices[device].nsPerByte > 0 {
             kernel.schedule(.deviceMediaDone(request: request), after: media)
         } else {

@@ -58,7 +58,8 @@ public final class PollSimulator {
             guard device.parallelism >= 1 else { throw ModelError(message: "device '\(device.id)': parallelism must be >= 1") }
             deviceIndex[device.id] = devices.count
             let nsPerByte = device.bandwidth.map { 1e9 / $0 } ?? 0
-            devices.append(DeviceState(config: device, stream: stream("device:\(device.id)"), nsPerByte: nsPerByte))
+            devices.append(DeviceState(config: device, parallelism: device.parallelism, stream: stream("device:\(device.id)"),
+                                       nsPerByte: nsPerByte))
         }
         var threadIndex: [String: Int] = [:]
         for thread in configuration.iothreads {
