@@ -180,8 +180,22 @@ struct ScenarioBuilder {
         let deviceNode = try map.required("device")
         let device = try MapReader.name(deviceNode, key: "device")
         let iothread = try map["iothread"].map { try MapReader.name($0, key: "iothread") }
+        let mappingNode = map["iothread-vq-mapping"]
+        let mapping = try mappingNode.map { node in
+            try MapReader.list(node, key: "iothread-vq-mapping", example: "[iothread0, iothread1]").map {
+                try MapReader.name($0, key: "iothread-vq-mapping")
+            }
+        } ?? []
+        if let mappingNode {
+            if mapping.isEmpty {
+                throw ScenarioError(at: mappingNode.location, "iothread-vq-mapping must list at least one IOThread")
+            }
+            if let single = map["iothread"] {
+                throw ScenarioError(at: single.location, "iothread and iothread-vq-mapping exclude each other in \(context) (QEMU rejects both)")
+            }
+        }
         let architecture = try map.choice("architecture", default: DiskArchitecture.virtio)
-        if architecture == .virtio, iothread == nil {
+        if architecture == .virtio, iothread == nil, mapping.isEmpty {
             throw ScenarioError(at: node.location,
                                 "missing required key 'iothread' in \(context) (a virtio disk runs in an IOThread; only architecture vhost-blk has none)")
         }
@@ -189,7 +203,7 @@ struct ScenarioBuilder {
             throw ScenarioError(at: workers.location, "vhost-workers applies only to disks with architecture vhost-blk")
         }
         let config = DiskConfig(
-            id: id, device: device, iothread: iothread,
+            id: id, device: device, iothread: iothread, iothreadVQMapping: mapping,
             numQueues: try map.integer("num-queues", default: 1, in: 1...Int.max),
             aio: try map.choice("aio", default: AioBackend.native),
             submit: try map.choice("submit", default: SubmitMode.aio),
@@ -198,6 +212,7 @@ struct ScenarioBuilder {
             vhostWorkers: try map.integer("vhost-workers", default: 1, in: 1...Int.max))
         var references = ["device": deviceNode]
         references["iothread"] = map["iothread"]
+        references["iothread-vq-mapping"] = mappingNode
         return Located(config: config, node: node, references: references)
     }
 
@@ -249,6 +264,10 @@ struct ScenarioBuilder {
             }
             if let iothread = disk.config.iothread, !iothreadIds.contains(iothread), let node = disk.references["iothread"] {
                 throw missing("iothread", iothread, iothreadIds, at: node, in: "disks[\(index)]")
+            }
+            for (position, iothread) in disk.config.iothreadVQMapping.enumerated() where !iothreadIds.contains(iothread) {
+                let node = disk.references["iothread-vq-mapping"]?.elements?[position] ?? disk.node
+                throw missing("iothread", iothread, iothreadIds, at: node, in: "disks[\(index)].iothread-vq-mapping")
             }
         }
 

@@ -77,7 +77,8 @@ enum ScenarioSchema {
     static let disk = ScenarioSection(name: "disks[]", keys: [
         .init("id", "name", "required", "Unique disk id, referenced by jobs' `disk`. With count > 1 the copies are id0 ... id(count-1)."),
         .init("device", "device id", "required", "The host device behind the disk."),
-        .init("iothread", "IOThread id", "required for virtio", "The IOThread that runs the disk's virtqueue handlers. Optional with architecture vhost-blk (which has no IOThread)."),
+        .init("iothread", "IOThread id", "required for virtio", "The IOThread that runs the disk's virtqueue handlers. Optional with architecture vhost-blk (which has no IOThread), and replaced by iothread-vq-mapping."),
+        .init("iothread-vq-mapping", "list of IOThread ids", "none", "QEMU's iothread-vq-mapping: virtqueue q runs in the q mod n-th listed IOThread (one disk served by several IOThreads). Excludes iothread."),
         .init("num-queues", "integer >= 1", "1", "Virtqueues, each one handler in the IOThread's AioContext."),
         .init("aio", AioBackend.allCases.map(\.rawValue).joined(separator: " | "), "native", "QEMU's aio= backend: linux-aio, io_uring, or the thread pool."),
         .init("submit", SubmitMode.allCases.map(\.rawValue).joined(separator: " | "), "aio", "aio: asynchronous submission; sio: blocking preadv/pwritev in the IOThread; adaptive: synchronous when the virtqueue holds exactly one request (seed 002)."),

@@ -85,3 +85,21 @@ final class ModelInvariantTests: XCTestCase {
         }
     }
 }
+
+final class IOThreadMappingTests: XCTestCase {
+    func testIOThreadVQMappingSpreadsQueuesOverIOThreads() throws {
+        var configuration = Fixture.single(policy: .perHandler, iodepth: 4, numjobs: 4)
+        configuration.guest = GuestConfig(vcpus: 4)
+        configuration.iothreads.append(IOThreadConfig(id: "iothread1", policy: .perHandler))
+        configuration.disks[0].iothread = nil
+        configuration.disks[0].iothreadVQMapping = ["iothread0", "iothread1"]
+        configuration.disks[0].numQueues = 4
+        let result = try Fixture.run(configuration)
+        XCTAssertEqual(result.iothreads.count, 2)
+        // Queues 0 and 2 run in iothread0, 1 and 3 in iothread1: both threads carry half of the I/O.
+        let iterations = result.iothreads.map { Double($0.iterations) }
+        XCTAssertGreaterThan(iterations[0], 0)
+        XCTAssertEqual(iterations[0], iterations[1], accuracy: iterations[0] * 0.2)
+        XCTAssertEqual(result.iothreads[0].syscalls_per_io, result.iothreads[1].syscalls_per_io, accuracy: 0.1)
+    }
+}

@@ -67,7 +67,7 @@ final class AllKeysTests: XCTestCase {
         ])
         XCTAssertEqual(config.disks, [
             DiskConfig(id: "vda", device: "optane", iothread: "iothread0", numQueues: 4, aio: .ioUring, submit: .adaptive),
-            DiskConfig(id: "vdb", device: "consumer", iothread: "iothread1", aio: .threads, submit: .sio, count: 100),
+            DiskConfig(id: "vdb", device: "consumer", iothread: nil, iothreadVQMapping: ["iothread0", "iothread1"], aio: .threads, submit: .sio, count: 100),
             DiskConfig(id: "vhost", device: "nullblk", iothread: nil, architecture: .vhostBlk, vhostWorkers: 2),
         ])
         XCTAssertEqual(config.jobs, [

@@ -131,6 +131,9 @@ public struct DiskConfig: Sendable, Equatable {
     public var device: String
     /// The IOThread that runs its virtqueue handlers (ignored by vhost-blk).
     public var iothread: String?
+    /// QEMU's iothread-vq-mapping (virtio-blk, QEMU 9.0+): virtqueue q runs in IOThread `mapping[q % count]`.
+    /// When non-empty it replaces `iothread`.
+    public var iothreadVQMapping: [String]
     public var numQueues: Int
     public var aio: AioBackend
     public var submit: SubmitMode
@@ -139,12 +142,13 @@ public struct DiskConfig: Sendable, Equatable {
     /// vhost-blk kernel workers serving this disk's virtqueues (round-robin assignment).
     public var vhostWorkers: Int
 
-    public init(id: String, device: String, iothread: String?, numQueues: Int = 1, aio: AioBackend = .native,
-                submit: SubmitMode = .aio, count: Int = 1, architecture: DiskArchitecture = .virtio,
-                vhostWorkers: Int = 1) {
+    public init(id: String, device: String, iothread: String?, iothreadVQMapping: [String] = [], numQueues: Int = 1,
+                aio: AioBackend = .native, submit: SubmitMode = .aio, count: Int = 1,
+                architecture: DiskArchitecture = .virtio, vhostWorkers: Int = 1) {
         self.id = id
         self.device = device
         self.iothread = iothread
+        self.iothreadVQMapping = iothreadVQMapping
         self.numQueues = numQueues
         self.aio = aio
         self.submit = submit

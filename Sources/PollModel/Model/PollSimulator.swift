@@ -78,12 +78,16 @@ public final class PollSimulator {
             guard disk.numQueues >= 1, disk.count >= 1 else {
                 throw ModelError(message: "disk '\(disk.id)': num-queues and count must be >= 1")
             }
-            var thread: Int?
+            // The IOThread of each virtqueue: iothread-vq-mapping round-robin, or the disk's one IOThread.
+            var queueThreads: [Int] = []
             if disk.architecture == .virtio {
-                guard let name = disk.iothread, let index = threadIndex[name] else {
-                    throw ModelError(message: "disk '\(disk.id)' names unknown iothread '\(disk.iothread ?? "")'")
+                let names = disk.iothreadVQMapping.isEmpty ? [disk.iothread ?? ""] : disk.iothreadVQMapping
+                for name in names {
+                    guard let index = threadIndex[name] else {
+                        throw ModelError(message: "disk '\(disk.id)' names unknown iothread '\(name)'")
+                    }
+                    queueThreads.append(index)
                 }
-                thread = index
             }
             let firstWorker = workers.count
             if disk.architecture == .vhostBlk {
@@ -99,6 +103,7 @@ public final class PollSimulator {
                     var handler: HandlerID = -1
                     var completions: HandlerID = -1
                     var worker: Int?
+                    let thread: Int? = queueThreads.isEmpty ? nil : queueThreads[q % queueThreads.count]
                     if let thread {
                         let key = "\(thread):\(disk.aio.rawValue)"
                         if let existing = completionHandler[key] {
