@@ -21,6 +21,9 @@ struct Run: ParsableCommand {
     @Option(help: "Write poll_ns and the poll budget of every aio_poll iteration as CSV to this file.")
     var timeline: String?
 
+    @Option(help: "Write the guest latency CDF (latency_ns,fraction per job and overall) as CSV to this file.")
+    var latencyCDF: String?
+
     func run() throws {
         let configuration = try options.load(scenario)
         let simulator = try PollSimulator(configuration)
@@ -34,6 +37,15 @@ struct Run: ParsableCommand {
         var result = simulator.run(progress: progress.update)
         progress.finish()
         try timelineWriter?.close()
+        if let latencyCDF {
+            var csv = "job,latency_ns,fraction\n"
+            let jobs = [("all", simulator.latencyCDF())]
+                + configuration.jobs.indices.map { (configuration.jobs[$0].name, simulator.latencyCDF(job: $0)) }
+            for (name, points) in jobs {
+                for point in points { csv += "\(name),\(point.latency_ns),\(point.fraction)\n" }
+            }
+            try FileOutput.writeAtomically(csv, to: latencyCDF)
+        }
         if output.reproducible { result.sim = result.sim.withoutWallClock }
         try output.emit(ResultFormatter.format(result, as: output.outputFormat))
     }

@@ -103,3 +103,17 @@ final class IOThreadMappingTests: XCTestCase {
         XCTAssertEqual(result.iothreads[0].syscalls_per_io, result.iothreads[1].syscalls_per_io, accuracy: 0.1)
     }
 }
+
+final class LatencyDistributionTests: XCTestCase {
+    func testLatencyCDFIsMonotoneEndsAtOneAndMatchesThePercentiles() throws {
+        let simulator = try PollSimulator(Fixture.single(iodepth: 4))
+        let result = simulator.run()
+        let cdf = simulator.latencyCDF()
+        XCTAssertFalse(cdf.isEmpty)
+        XCTAssertEqual(cdf.last!.fraction, 1, accuracy: 1e-12)
+        XCTAssertEqual(zip(cdf, cdf.dropFirst()).filter { $0.latency_ns >= $1.latency_ns || $0.fraction > $1.fraction }.count, 0)
+        let median = cdf.first { $0.fraction >= 0.5 }!.latency_ns
+        XCTAssertEqual(Double(median), Double(result.latency_ns.p50), accuracy: Double(result.latency_ns.p50) * 0.002)
+        XCTAssertEqual(simulator.latencyCDF(job: 0), cdf, "one job: its CDF is the overall one")
+    }
+}

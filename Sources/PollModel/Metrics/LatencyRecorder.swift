@@ -20,6 +20,19 @@ struct LatencyRecorder {
             if clamped > max { max = clamped }
         }
 
+        /// The empirical CDF at every distinct recorded value (histogram bucket): (latency ns, fraction <= it).
+        var cdf: [LatencyCDFPoint] {
+            guard count > 0 else { return [] }
+            var points: [LatencyCDFPoint] = []
+            var seen: UInt64 = 0
+            for bucket in histogram.recordedValues() {
+                seen += bucket.count
+                points.append(LatencyCDFPoint(latency_ns: Int64(histogram.highestEquivalentForValue(bucket.value)),
+                                              fraction: Double(seen) / Double(histogram.totalCount)))
+            }
+            return points
+        }
+
         var summary: LatencySummary {
             guard count > 0 else { return LatencySummary(mean: 0, p50: 0, p90: 0, p99: 0, p99_9: 0, p99_99: 0, max: 0) }
             func at(_ percentile: Double) -> Int64 { Int64(histogram.valueAtPercentile(percentile)) }
@@ -38,5 +51,16 @@ struct LatencyRecorder {
     mutating func record(job: Int, latency: SimTime, bytes: Int) {
         total.record(latency, bytes: bytes)
         perJob[job].record(latency, bytes: bytes)
+    }
+}
+
+/// One point of a latency CDF: the share of requests whose latency was at most `latency_ns`.
+public struct LatencyCDFPoint: Codable, Sendable, Equatable {
+    public var latency_ns: Int64
+    public var fraction: Double
+
+    public init(latency_ns: Int64, fraction: Double) {
+        self.latency_ns = latency_ns
+        self.fraction = fraction
     }
 }

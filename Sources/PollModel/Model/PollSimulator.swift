@@ -192,6 +192,13 @@ public final class PollSimulator {
         }
     }
 
+    /// The measured guest latency distribution of the last run, overall or for one job (by its index in the
+    /// configuration), at histogram resolution (3 significant digits).
+    public func latencyCDF(job: Int? = nil) -> [LatencyCDFPoint] {
+        if let job { return latency.perJob[job].cdf }
+        return latency.total.cdf
+    }
+
     static func monotonicSeconds() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
