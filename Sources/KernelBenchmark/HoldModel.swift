@@ -117,7 +117,7 @@ public enum HoldModel {
         var checksum = checksumSeed
         var timeSum: UInt64 = 0
         var index = 0
-        let start = Clock.nanoseconds()
+        let start = WallClock.nanoseconds()
         for _ in 0..<operations {
             guard let event = sim.next(until: .max), case .hold(let token) = event else {
                 throw HoldModelError.queueRanEmpty(implementation: "Simulation")
@@ -129,7 +129,7 @@ public enum HoldModel {
             index += 1
             if index == increments.count { index = 0 }
         }
-        let elapsed = Clock.nanoseconds() &- start
+        let elapsed = WallClock.nanoseconds() &- start
         return (HoldResult(checksum: checksum, timeSum: timeSum, lastTime: operations > 0 ? sim.now : 0), elapsed)
     }
 
@@ -145,7 +145,7 @@ public enum HoldModel {
         var timeSum: UInt64 = 0
         var lastTime: SimTime = 0
         var index = 0
-        let start = Clock.nanoseconds()
+        let start = WallClock.nanoseconds()
         for _ in 0..<operations {
             guard let (time, _, event) = queue.popMin(), case .hold(let token) = event else {
                 throw HoldModelError.queueRanEmpty(implementation: "EventQueue")
@@ -157,7 +157,7 @@ public enum HoldModel {
             index += 1
             if index == increments.count { index = 0 }
         }
-        let elapsed = Clock.nanoseconds() &- start
+        let elapsed = WallClock.nanoseconds() &- start
         return (HoldResult(checksum: checksum, timeSum: timeSum, lastTime: lastTime), elapsed)
     }
 
@@ -172,9 +172,9 @@ public enum HoldModel {
             throw HoldModelError.referenceFailed("hold_model_fill failed")
         }
         var raw = hold_result()
-        let start = Clock.nanoseconds()
+        let start = WallClock.nanoseconds()
         let rc = hold_model_run(queue, Int64(operations), increments.baseAddress, count, &raw)
-        let elapsed = Clock.nanoseconds() &- start
+        let elapsed = WallClock.nanoseconds() &- start
         guard rc == 0 else { throw HoldModelError.referenceFailed("hold_model_run failed (queue ran empty?)") }
         return (HoldResult(checksum: raw.checksum, timeSum: raw.time_sum, lastTime: raw.last_time), elapsed)
     }

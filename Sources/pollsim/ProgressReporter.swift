@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SimKernel
 
 /// A progress line on standard error for runs that take more than a second, only when stderr is a terminal.
 final class ProgressReporter {
     private let label: String
-    private let started = ProgressReporter.seconds()
+    private let started = WallClock.seconds()
     private let enabled = isatty(STDERR_FILENO) != 0
     private var lastDraw = 0.0
     private var drawn = false
@@ -14,7 +15,7 @@ final class ProgressReporter {
 
     func update(_ fraction: Double) {
         guard enabled else { return }
-        let now = ProgressReporter.seconds()
+        let now = WallClock.seconds()
         let elapsed = now - started
         guard elapsed > 1, now - lastDraw > 0.2 else { return }
         lastDraw = now
@@ -31,11 +32,6 @@ final class ProgressReporter {
         if drawn { StandardError.write("\r\u{1B}[K") }
     }
 
-    static func seconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
 }
 
 /// Unbuffered writes to file descriptor 2 (Swift 6 forbids touching C's global `stderr`).

@@ -157,7 +157,7 @@ public final class PollSimulator {
 
     /// Runs ramp_time + runtime of simulated time and summarises the measured window.
     public func run(progress: ((_ fraction: Double) -> Void)? = nil) -> RunResult {
-        let wallStart = PollSimulator.monotonicSeconds()
+        let wallStart = WallClock.seconds()
         for job in jobs.indices { startJob(job) }
         for thread in threads.indices { resume(thread, step: .iterate, at: 0) }
 
@@ -171,7 +171,7 @@ public final class PollSimulator {
                 nextReport += slice
             }
         }
-        let wall = PollSimulator.monotonicSeconds() - wallStart
+        let wall = WallClock.seconds() - wallStart
         return summarize(wallSeconds: wall)
     }
 
@@ -197,12 +197,6 @@ public final class PollSimulator {
     public func latencyCDF(job: Int? = nil) -> [LatencyCDFPoint] {
         if let job { return latency.perJob[job].cdf }
         return latency.total.cdf
-    }
-
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     var now: SimTime { kernel.now }
