@@ -1,8 +1,5 @@
 import PollingPolicy
 import SimKernel
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A configuration error the model finds while building its entities (the Scenario module reports most errors
 /// earlier, with file positions; this guards direct users of the model).
