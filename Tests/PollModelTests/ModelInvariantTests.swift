@@ -117,3 +117,13 @@ final class LatencyDistributionTests: XCTestCase {
         XCTAssertEqual(simulator.latencyCDF(job: 0), cdf, "one job: its CDF is the overall one")
     }
 }
+
+final class HostCostTests: XCTestCase {
+    func testFractionalPerHandlerCostsScaleWithTheHandlerCount() throws {
+        let cost = Cost(try Distribution.constant(3.4))
+        let stream = RandomStream(seed: 1, entity: "test")
+        XCTAssertEqual(cost.draw(stream), 3)
+        XCTAssertEqual(cost.draw(stream, times: 3_200), 10_880)
+        XCTAssertEqual(Cost(try Distribution.constant(3.3)).draw(stream, times: 3_200), 10_560)
+    }
+}

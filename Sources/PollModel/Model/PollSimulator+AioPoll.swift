@@ -97,7 +97,7 @@ extension PollSimulator {
             threads[thread].pollStarted = true
             let members = threads[thread].pollList.members
             for handler in members { setNotifications(thread, handler, enabled: false) }
-            spend(thread, .poll, profile.pollBeginEnd.draw(threads[thread].stream) * SimTime(members.count))
+            spend(thread, .poll, profile.pollBeginEnd.draw(threads[thread].stream, times: members.count))
         }
     }
 
@@ -127,8 +127,8 @@ extension PollSimulator {
     /// or need_wait() turns true.
     private func startPolling(_ thread: Int, budget: Int64) {
         let stream = threads[thread].stream
-        let handlers = SimTime(threads[thread].pollList.count)
-        let passCost = max(1, profile.pollPass.draw(stream) + profile.pollHandler.draw(stream) * handlers)
+        let handlers = threads[thread].pollList.count
+        let passCost = max(1, profile.pollPass.draw(stream) + profile.pollHandler.draw(stream, times: handlers))
         let start = threads[thread].cursor
         // The loop always runs one pass, then continues while elapsed < budget.
         let deadline: SimTime? = budget == .max ? nil : start + max(1, ceilDiv(budget, passCost)) * passCost
@@ -219,7 +219,7 @@ extension PollSimulator {
         threads[thread].pollStarted = false
         let members = threads[thread].pollList.members
         for handler in members { setNotifications(thread, handler, enabled: true) }
-        spend(thread, .poll, (profile.pollBeginEnd.draw(stream) + profile.pollHandler.draw(stream)) * SimTime(members.count))
+        spend(thread, .poll, profile.pollBeginEnd.draw(stream, times: members.count) + profile.pollHandler.draw(stream, times: members.count))
         guard threads[thread].workOnListCount > 0 else { return false }
         compactWorkList(thread)
         for handler in threads[thread].workList where threads[thread].pollList.contains(handler) {
@@ -233,7 +233,7 @@ extension PollSimulator {
         let stream = threads[thread].stream
         switch threads[thread].config.fdmon {
         case .poll:
-            return profile.ppollBase.draw(stream) + profile.ppollPerFd.draw(stream) * SimTime(threads[thread].roles.count)
+            return profile.ppollBase.draw(stream) + profile.ppollPerFd.draw(stream, times: threads[thread].roles.count)
         case .epoll:
             return profile.epollWait.draw(stream)
         case .ioUring:
@@ -277,7 +277,7 @@ extension PollSimulator {
         guard onList, case .polling(let start, let passCost, let deadline, let stopAt) = threads[thread].phase else { return }
         // The pass whose io_poll call for this handler comes at or after now.
         let position = SimTime(threads[thread].position(of: handler))
-        let offset = min(passCost, SimTime(profile.pollPass.mean) + (position + 1) * SimTime(profile.pollHandler.mean))
+        let offset = min(passCost, SimTime((profile.pollPass.mean + Double(position + 1) * profile.pollHandler.mean).rounded()))
         let pass = max(0, ceilDiv(now - start - offset, passCost))
         let passEnd = start + (pass + 1) * passCost
         if let deadline, passEnd > deadline { return }

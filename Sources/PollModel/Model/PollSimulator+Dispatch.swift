@@ -15,7 +15,7 @@ extension PollSimulator {
         threads[thread].handlerStarted = false
         if threads[thread].config.dispatch == .scan {
             // Before 2020: every registered handler is visited after each wait.
-            spend(thread, .dispatch, profile.scanPerHandler.draw(threads[thread].stream) * SimTime(threads[thread].roles.count))
+            spend(thread, .dispatch, profile.scanPerHandler.draw(threads[thread].stream, times: threads[thread].roles.count))
         }
         continueDispatch(thread)
     }
@@ -98,10 +98,10 @@ extension PollSimulator {
             var handoff: SimTime = 0
             switch queues[queue].backend {
             case .native:
-                spend(thread, .syscall, profile.ioSubmitBase.draw(stream) + profile.ioSubmitPerRequest.draw(stream) * SimTime(chunk))
+                spend(thread, .syscall, profile.ioSubmitBase.draw(stream) + profile.ioSubmitPerRequest.draw(stream, times: chunk))
                 countSyscall(thread)
             case .ioUring:
-                spend(thread, .syscall, profile.ioUringEnter.draw(stream) + profile.ioUringSubmitPerRequest.draw(stream) * SimTime(chunk))
+                spend(thread, .syscall, profile.ioUringEnter.draw(stream) + profile.ioUringSubmitPerRequest.draw(stream, times: chunk))
                 countSyscall(thread)
             case .threads:
                 // One worker wake-up per request; the worker's own preadv is off this thread.
