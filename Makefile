@@ -19,8 +19,10 @@ run: build
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing --disable-swift-testing
 
+# Benchmarks print figures (docs/performance.md); none of them is a timed test.
 bench: build
 	$(RELEASE_BIN) bench kernel
+	scripts/bench-model.sh
 
 clean:
 	rm -rf .build

@@ -2,7 +2,7 @@
 # Installs the Debian packages pollsim needs, only those that are missing (idempotent; runs apt-get update once,
 # and only when something has to be installed). The Swift toolchain itself is expected on the machine.
 set -euo pipefail
-packages=(libgsl-dev liburing-dev pkg-config fio)
+packages=(libgsl-dev liburing-dev pkg-config fio time)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -57,7 +57,10 @@ struct IOThreadState {
     var workOnListCount = 0
     /// The handler's fd is readable (a kick, an eventfd write).
     var fdReady: [Bool] = []
+    /// Handlers whose fd became readable since the last wait collected them, each at most once (`inFdReadyList`):
+    /// a thread that never blocks never collects, so the list must stay bounded by the handler count.
     var fdReadyList: [HandlerID] = []
+    var inFdReadyList: [Bool] = []
     var fdReadyCount = 0
     /// Number of handlers not on the poll list whose fd is readable: io_uring's need_wait() sees their CQEs.
     var fdReadyOffListCount = 0
@@ -112,6 +115,7 @@ struct IOThreadState {
         hasWork.append(false)
         inWorkList.append(false)
         fdReady.append(false)
+        inFdReadyList.append(false)
         isReady.append(false)
         return roles.count - 1
     }

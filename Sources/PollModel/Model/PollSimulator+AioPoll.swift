@@ -291,7 +291,10 @@ extension PollSimulator {
         if !threads[thread].fdReady[handler] {
             threads[thread].fdReady[handler] = true
             threads[thread].fdReadyCount += 1
-            threads[thread].fdReadyList.append(handler)
+            if !threads[thread].inFdReadyList[handler] {
+                threads[thread].inFdReadyList[handler] = true
+                threads[thread].fdReadyList.append(handler)
+            }
             if !onList { threads[thread].fdReadyOffListCount += 1 }
         }
         switch threads[thread].phase {
@@ -319,8 +322,9 @@ extension PollSimulator {
     }
 
     private func collectReadyFds(_ thread: Int) {
-        for handler in threads[thread].fdReadyList where threads[thread].fdReady[handler] {
-            markReady(thread, handler)
+        for handler in threads[thread].fdReadyList {
+            threads[thread].inFdReadyList[handler] = false
+            if threads[thread].fdReady[handler] { markReady(thread, handler) }
         }
         threads[thread].fdReadyList.removeAll(keepingCapacity: true)
     }
