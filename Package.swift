@@ -29,6 +29,8 @@ let package = Package(
             "SimKernel", "PollingPolicy",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // I/O traces: the native format, importers (fio iolog, blkparse, MSR Cambridge), statistics. Pure Swift.
+        .target(name: "Traces"),
         // YAML scenario files: schema, units, defaults, validation with file:line:column errors, overrides.
         .target(name: "Scenario", dependencies: ["PollModel", "SimKernel", "PollingPolicy", "Yams"]),
         // Results as tables, JSON and CSV.
@@ -51,6 +53,8 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PollModel", "SimKernel", "PollingPolicy"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PollModel"]),
         .testTarget(name: "KernelBenchmarkTests", dependencies: ["KernelBenchmark"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "PollModel", "Scenario", "SimKernel"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CURing", "CGSL"]),
     ]
 )
