@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "PollingPolicy"),
         // The simulator proper: devices, virtio disks, IOThreads running aio_poll, guest jobs, metrics.
         .target(name: "PollModel", dependencies: [
-            "SimKernel", "PollingPolicy",
+            "SimKernel", "PollingPolicy", "Traces",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         // I/O traces: the native format, importers (fio iolog, blkparse, MSR Cambridge), statistics. Pure Swift.
