@@ -43,7 +43,7 @@ let package = Package(
 
         // The command-line tool: wiring and formatting only.
         .executableTarget(name: "pollsim", dependencies: [
-            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark",
+            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark", "Traces",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
