@@ -26,13 +26,15 @@ let package = Package(
         .target(name: "PollingPolicy"),
         // The simulator proper: devices, virtio disks, IOThreads running aio_poll, guest jobs, metrics.
         .target(name: "PollModel", dependencies: [
-            "SimKernel", "PollingPolicy",
+            "SimKernel", "PollingPolicy", "Traces",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: [
             // The simulator is single-threaded and touches its entity arrays through one class; Swift's dynamic
             // exclusivity checks on those class properties took 37 % of a run (docs/performance.md).
             .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
         ]),
+        // I/O traces: the native format, importers (fio iolog, blkparse, MSR Cambridge), statistics. Pure Swift.
+        .target(name: "Traces"),
         // YAML scenario files: schema, units, defaults, validation with file:line:column errors, overrides.
         .target(name: "Scenario", dependencies: ["PollModel", "SimKernel", "PollingPolicy", "Yams"]),
         // Results as tables, JSON and CSV.
@@ -45,7 +47,7 @@ let package = Package(
 
         // The command-line tool: wiring and formatting only.
         .executableTarget(name: "pollsim", dependencies: [
-            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark",
+            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark", "Traces",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -55,6 +57,8 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PollModel", "SimKernel", "PollingPolicy"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PollModel"]),
         .testTarget(name: "KernelBenchmarkTests", dependencies: ["KernelBenchmark"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "PollModel", "Scenario", "SimKernel"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CURing", "CGSL"]),
     ]
 )

@@ -96,7 +96,7 @@ enum Overrides {
             }
             try setInMap(&node, key: component, rest: rest, child: distributionChildShape(component), value: value, trail: trail, fail: fail)
 
-        case .openMap:
+        case .openMap, .schema(.openMap):
             try setInMap(&node, key: component, rest: rest, child: .value, value: value, trail: trail, fail: fail)
 
         case .schema(.list(let section, let selector)):

@@ -221,6 +221,13 @@ struct ScenarioBuilder {
         let name = try ids.register("job", "name", in: map)
         let diskNode = try map.required("disk")
         let disk = try MapReader.name(diskNode, key: "disk")
+        var references = ["disk": diskNode]
+        var trace: TraceJobConfig?
+        if let traceNode = map["trace"] {
+            let parsed = try parseTrace(traceNode, context: "\(context).trace", job: map)
+            trace = parsed.config
+            references.merge(parsed.references) { first, _ in first }
+        }
         let rw = try map.choice("rw", default: ReadWrite.randread)
         if let mix = map["rwmixread"], ![.randrw, .readwrite, .rw].contains(rw) {
             throw ScenarioError(at: mix.location, "rwmixread applies only to mixed workloads (rw: randrw, readwrite or rw), not rw: \(rw.rawValue)")
@@ -243,8 +250,69 @@ struct ScenarioBuilder {
                 try Units.duration(text, bareIsNanoseconds: false)
             },
             rateIOPS: rate,
-            rateProcess: try map.choice("rate_process", default: RateProcess.linear))
-        return Located(config: config, node: node, references: ["disk": diskNode])
+            rateProcess: try map.choice("rate_process", default: RateProcess.linear),
+            trace: trace)
+        return Located(config: config, node: node, references: references)
+    }
+
+    /// `trace:` of a job, and the keys of the job it excludes. The disk-map's targets are returned as references
+    /// (`disk-map:<trace disk>`), checked with the other references.
+    private func parseTrace(_ node: ScenarioNode, context: String, job: MapReader) throws
+        -> (config: TraceJobConfig, references: [String: ScenarioNode]) {
+        // The trace supplies what these keys would: reject them rather than ignore them.
+        let excluded = [("rw", "the trace gives each request's operation"),
+                        ("rwmixread", "the trace gives each request's operation"),
+                        ("bs", "the trace gives each request's length"),
+                        ("rate_iops", "requests arrive at the trace's times (mode: open) or as completions allow (mode: closed)"),
+                        ("rate_process", "requests arrive at the trace's times (mode: open) or as completions allow (mode: closed)")]
+        for (key, reason) in excluded {
+            if let conflict = job[key] {
+                throw ScenarioError(at: conflict.location, "\(key) does not apply to a job with a trace: \(reason)")
+            }
+        }
+        let map = try MapReader(node, section: ScenarioSchema.jobTrace, context: context)
+        let fileNode = try map.required("file")
+        let file = try MapReader.name(fileNode, key: "file")
+        let path = ProfileLoader.resolve(file, relativeTo: baseDirectory)
+        if let problem = TraceJobConfig.problem(with: path) {
+            let resolved = path == file ? "" : " (\(path))"
+            throw ScenarioError(at: fileNode.location, "trace '\(ScenarioNode.clip(file))'\(resolved) cannot be replayed: \(problem)")
+        }
+        let mode = try map.choice("mode", default: TraceMode.open)
+        if mode == .open {
+            for key in ["iodepth", "thinktime"] {
+                if let conflict = job[key] {
+                    throw ScenarioError(at: conflict.location, "\(key) applies only to closed-loop trace jobs (trace mode: closed); in mode open every request is issued at its recorded time")
+                }
+            }
+        } else if let scale = map["time-scale"] {
+            throw ScenarioError(at: scale.location, "time-scale applies only to trace mode: open (mode closed does not use the recorded times)")
+        }
+        let timeScale = try map.value("time-scale", default: 1.0) { text throws(Units.Failure) in
+            let value = try Units.number(text)
+            guard value > 0, value.isFinite else {
+                throw Units.Failure(message: "time-scale must be a number > 0, got '\(ScenarioNode.clip(text))'")
+            }
+            return value
+        }
+        var diskMap: [String: String] = [:]
+        var references: [String: ScenarioNode] = [:]
+        if let mapNode = map["disk-map"] {
+            guard let entries = mapNode.entries else {
+                throw ScenarioError(at: mapNode.location, "expected a map of trace disk -> disk id for 'disk-map' (e.g. {0: vda}), got \(mapNode.shown)")
+            }
+            guard !entries.isEmpty else {
+                throw ScenarioError(at: mapNode.location, "'disk-map' needs at least one entry; leave it out to send every request to the job's disk")
+            }
+            for entry in entries {
+                if entry.value.isNull {
+                    throw ScenarioError(at: entry.keyLocation, "trace disk '\(ScenarioNode.clip(entry.key))' in disk-map has no disk")
+                }
+                diskMap[entry.key] = try MapReader.name(entry.value, key: "disk-map.\(entry.key)")
+                references["disk-map:\(entry.key)"] = entry.value
+            }
+        }
+        return (TraceJobConfig(path: path, mode: mode, timeScale: timeScale, diskMap: diskMap), references)
     }
 
     // MARK: References
@@ -283,10 +351,9 @@ struct ScenarioBuilder {
                 }
             }
         }
-        for (index, job) in jobs.enumerated() {
-            let name = job.config.disk
-            if disks.contains(where: { $0.config.id == name || Self.copyIndex(of: name, in: $0.config) != nil }) { continue }
-            let node = job.references["disk"] ?? job.node
+        // A disk as a job names it: its own `disk`, and the targets of a trace's disk-map.
+        func checkJobDisk(_ name: String, at node: ScenarioNode, in context: String) throws {
+            if disks.contains(where: { $0.config.id == name || Self.copyIndex(of: name, in: $0.config) != nil }) { return }
             // vda9 with count 8: say so rather than just "does not exist".
             if let parent = disks.first(where: { disk in
                 disk.config.count > 1 && name.hasPrefix(disk.config.id)
@@ -294,9 +361,21 @@ struct ScenarioBuilder {
             }) {
                 let count = parent.config.count
                 throw ScenarioError(at: node.location,
-                                    "jobs[\(index)] names disk '\(ScenarioNode.clip(name))', but disk '\(parent.config.id)' has count \(count) (copies \(parent.config.id)0 ... \(parent.config.id)\(count - 1))")
+                                    "\(context) names disk '\(ScenarioNode.clip(name))', but disk '\(parent.config.id)' has count \(count) (copies \(parent.config.id)0 ... \(parent.config.id)\(count - 1))")
             }
-            throw missing("disk", name, disks.map(\.config.id), at: node, in: "jobs[\(index)]")
+            throw missing("disk", name, disks.map(\.config.id), at: node, in: context)
+        }
+        for (index, job) in jobs.enumerated() {
+            try checkJobDisk(job.config.disk, at: job.references["disk"] ?? job.node, in: "jobs[\(index)]")
+            // The disk-map's targets, in file order.
+            let targets = (job.config.trace?.diskMap ?? [:]).map { traceDisk, target in
+                (target, job.references["disk-map:\(traceDisk)"] ?? job.node)
+            }.sorted { a, b in
+                (a.1.location.line ?? 0, a.1.location.column ?? 0) < (b.1.location.line ?? 0, b.1.location.column ?? 0)
+            }
+            for (target, node) in targets {
+                try checkJobDisk(target, at: node, in: "jobs[\(index)].trace.disk-map")
+            }
         }
     }
 

@@ -12,6 +12,8 @@ struct ScenarioKey: Sendable {
         case list(ScenarioSection, selector: String)
         case distribution
         case costs
+        /// A map whose keys are the user's own names (a trace's disks), each with a plain value.
+        case openMap
     }
 
     let key: String
@@ -98,6 +100,14 @@ enum ScenarioSchema {
         .init("thinktime", "duration (unit required)", "0", "Pause between a completion and the next submission."),
         .init("rate_iops", "rate", "none (closed loop)", "Open loop: target submissions per second per job."),
         .init("rate_process", RateProcess.allCases.map(\.rawValue).joined(separator: " | "), "linear", "Arrival process of rate_iops: evenly spaced or Poisson. Only with rate_iops."),
+        .init("trace", "map", "none", "Replay a trace instead of generating requests: see `jobs[].trace`. Excludes rw, rwmixread, bs, rate_iops and rate_process.", shape: .section(jobTrace)),
+    ])
+
+    static let jobTrace = ScenarioSection(name: "jobs[].trace", keys: [
+        .init("file", "path", "required", "A native trace (docs/trace-format.md), relative to the scenario file. `pollsim trace import` converts fio iologs, blkparse output and MSR Cambridge CSV into one."),
+        .init("mode", TraceMode.allCases.map(\.rawValue).joined(separator: " | "), "open", "open: issue each request at its recorded time (scaled by time-scale), however many are in flight; closed: keep iodepth requests in flight, in trace order, ignoring the times."),
+        .init("time-scale", "number > 0", "1", "Multiplies the recorded issue times (mode open only): 0.5 replays twice as fast, 2 half as fast."),
+        .init("disk-map", "map of trace disk -> disk id", "none (every request goes to the job's disk)", "Sends the requests of each listed trace disk to a scenario disk (`idN` for a copy); requests of trace disks not listed are not replayed.", shape: .openMap),
     ])
 
     static let top = ScenarioSection(name: "top level", keys: [
@@ -115,7 +125,7 @@ enum ScenarioSchema {
     ])
 
     /// The sections of a scenario file, in documentation order.
-    static let sections: [ScenarioSection] = [top, guest, device, iothread, disk, job]
+    static let sections: [ScenarioSection] = [top, guest, device, iothread, disk, job, jobTrace]
 
     /// Every key a distribution map may hold (which ones apply depends on `dist`).
     static let distributionKeys = ["dist", "value", "min", "max", "mean", "sd", "median", "p99", "mu", "sigma",

@@ -24,6 +24,9 @@ struct Run: ParsableCommand {
     @Option(help: "Write the guest latency CDF (latency_ns,fraction per job and overall) as CSV to this file.")
     var latencyCDF: String?
 
+    @Option(help: "Write the measured requests as a native trace (docs/trace-format.md) to this file.")
+    var traceOut: String?
+
     func run() throws {
         let configuration = try options.load(scenario)
         let simulator = try PollSimulator(configuration)
@@ -33,6 +36,7 @@ struct Run: ParsableCommand {
             simulator.timeline = { time, thread, pollNs, budget in writer.record(time, thread, pollNs, budget) }
             timelineWriter = writer
         }
+        let export = try traceOut.map { try TraceExport(simulator: simulator, path: $0, scenario: configuration) }
         let progress = ProgressReporter(label: configuration.name)
         var result = simulator.run(progress: progress.update)
         progress.finish()
@@ -46,6 +50,8 @@ struct Run: ParsableCommand {
             }
             try FileOutput.writeAtomically(csv, to: latencyCDF)
         }
+        try TraceExport.check(simulator)
+        _ = try export?.finish()
         if output.reproducible { result.sim = result.sim.withoutWallClock }
         try output.emit(ResultFormatter.format(result, as: output.outputFormat))
     }

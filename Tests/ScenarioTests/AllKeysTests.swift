@@ -17,6 +17,7 @@ final class AllKeysTests: XCTestCase {
             (ScenarioSchema.iothread, root["iothreads"]?.elements ?? []),
             (ScenarioSchema.disk, root["disks"]?.elements ?? []),
             (ScenarioSchema.job, root["jobs"]?.elements ?? []),
+            (ScenarioSchema.jobTrace, (root["jobs"]?.elements ?? []).compactMap { $0["trace"] }),
         ]
         for (section, nodes) in sections {
             XCTAssertEqual(Set(section.keyNames).subtracting(keys(of: nodes)), [], "keys of \(section.name) missing from all-keys.yaml")
@@ -74,6 +75,12 @@ final class AllKeysTests: XCTestCase {
             JobConfig(name: "mixed", disk: "vda", rw: .randrw, rwmixread: 70, bs: 16_384, iodepth: 32, numjobs: 4, thinktime: 10_000),
             JobConfig(name: "open-loop", disk: "vdb7", rw: .read, bs: 131_072, rateIOPS: 100_000, rateProcess: .poisson),
             JobConfig(name: "vhost-writer", disk: "vhost", rw: .write),
+            JobConfig(name: "replay-open", disk: "vda",
+                      trace: TraceJobConfig(path: packageRoot.appendingPathComponent("scenarios/traces/example.csv").path,
+                                            mode: .open, timeScale: 0.5, diskMap: ["hm_0": "vda", "hm_1": "vdb3"])),
+            JobConfig(name: "replay-closed", disk: "vdb", iodepth: 4,
+                      trace: TraceJobConfig(path: packageRoot.appendingPathComponent("scenarios/traces/example.csv").path,
+                                            mode: .closed)),
         ])
     }
 }

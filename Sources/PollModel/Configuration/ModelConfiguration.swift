@@ -185,10 +185,12 @@ public struct JobConfig: Sendable, Equatable {
     /// Open loop: target submissions per second per job (nil = closed loop at iodepth).
     public var rateIOPS: Double?
     public var rateProcess: RateProcess
+    /// Replay a trace instead of generating requests from rw/bs (rw, bs, rwmixread and rate_iops are then unused).
+    public var trace: TraceJobConfig?
 
     public init(name: String, disk: String, rw: ReadWrite = .randread, rwmixread: Int = 50, bs: Int = 4096,
                 iodepth: Int = 1, numjobs: Int = 1, thinktime: SimTime = 0, rateIOPS: Double? = nil,
-                rateProcess: RateProcess = .linear) {
+                rateProcess: RateProcess = .linear, trace: TraceJobConfig? = nil) {
         self.name = name
         self.disk = disk
         self.rw = rw
@@ -199,5 +201,6 @@ public struct JobConfig: Sendable, Equatable {
         self.thinktime = thinktime
         self.rateIOPS = rateIOPS
         self.rateProcess = rateProcess
+        self.trace = trace
     }
 }

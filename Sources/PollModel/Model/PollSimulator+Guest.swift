@@ -4,7 +4,9 @@ import SimKernel
 /// finishing the completion's interrupt handling (fio's lat).
 extension PollSimulator {
     func startJob(_ job: Int) {
-        if let rate = jobs[job].config.rateIOPS {
+        if jobs[job].config.trace != nil {
+            startTraceJob(job)
+        } else if let rate = jobs[job].config.rateIOPS {
             scheduleNextArrival(job, rate: rate, first: true)
         } else {
             for _ in 0..<jobs[job].config.iodepth { submit(job) }
@@ -13,6 +15,10 @@ extension PollSimulator {
 
     /// jobIssue: an open-loop arrival or the end of a thinktime.
     func issue(_ job: Int) {
+        if jobs[job].config.trace != nil {
+            issueTrace(job)
+            return
+        }
         guard let rate = jobs[job].config.rateIOPS else {
             submit(job)
             return
@@ -41,14 +47,22 @@ extension PollSimulator {
         let issuedAt = time ?? now
         let config = jobs[job].config
         let isWrite: Bool
-        switch config.rw {
-        case .read, .randread: isWrite = false
-        case .write, .randwrite: isWrite = true
-        case .randrw, .readwrite, .rw:
-            isWrite = jobs[job].stream.uniformInt(below: 100) >= UInt64(config.rwmixread)
+        var bytes = config.bs
+        var queue = jobs[job].queue
+        if config.trace != nil {
+            guard let next = takeTraceRequest(job) else { return }  // the trace is used up
+            (isWrite, bytes, queue) = (next.isWrite, next.bytes, next.queue)
+        } else {
+            switch config.rw {
+            case .read, .randread: isWrite = false
+            case .write, .randwrite: isWrite = true
+            case .randrw, .readwrite, .rw:
+                isWrite = jobs[job].stream.uniformInt(below: 100) >= UInt64(config.rwmixread)
+            }
         }
-        let request = requests.allocate(Request(job: job, queue: jobs[job].queue, isWrite: isWrite, bytes: config.bs,
+        let request = requests.allocate(Request(job: job, queue: queue, isWrite: isWrite, bytes: bytes,
                                                 issuedAt: issuedAt))
+        requestObserver?(request, issuedAt, queues[queue].name, isWrite, bytes, nil, false)
         jobs[job].inFlight += 1
         let vcpu = jobs[job].vcpu
         let done = vcpus[vcpu].run(profile.guestSubmit.draw(vcpuStreams[vcpu]), at: issuedAt)
@@ -91,13 +105,20 @@ extension PollSimulator {
         let job = requests[request].job
         let vcpu = jobs[job].vcpu
         let seenAt = vcpus[vcpu].run(profile.guestComplete.draw(vcpuStreams[vcpu]), at: now)
-        if window.contains(seenAt) {
+        let measured = window.contains(seenAt)
+        if measured {
             latency.record(job: jobs[job].configIndex, latency: seenAt - requests[request].issuedAt,
                            bytes: requests[request].bytes)
         }
+        if let observer = requestObserver {
+            let r = requests[request]
+            observer(request, r.issuedAt, queues[r.queue].name, r.isWrite, r.bytes, seenAt - r.issuedAt, measured)
+        }
         requests.release(request)
         jobs[job].inFlight -= 1
-        if jobs[job].config.rateIOPS != nil {
+        if jobs[job].config.trace?.mode == .open {
+            return  // arrivals come from the trace's times
+        } else if jobs[job].config.rateIOPS != nil {
             if jobs[job].backlog > 0 {
                 jobs[job].backlog -= 1
                 submit(job, at: seenAt)

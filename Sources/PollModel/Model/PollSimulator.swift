@@ -1,5 +1,6 @@
 import PollingPolicy
 import SimKernel
+import Traces
 
 /// A configuration error the model finds while building its entities (the Scenario module reports most errors
 /// earlier, with file positions; this guards direct users of the model).
@@ -33,6 +34,15 @@ public final class PollSimulator {
 
     /// Observer for time series (poll_ns over time); nil unless asked for.
     public var timeline: ((_ time: SimTime, _ thread: String, _ pollNs: Int64, _ budget: Int64) -> Void)?
+    /// Observer of guest requests, for trace export; nil unless asked for. Called when a job issues a request
+    /// (`latencyNs` nil) and when the guest has seen its completion (`latencyNs` = guest-visible latency, `measured`
+    /// = the completion is inside the measurement window). `slot` identifies the request while it is in flight.
+    public var requestObserver: ((_ slot: Int, _ issuedAt: Int64, _ queueName: String, _ isWrite: Bool, _ bytes: Int,
+                                  _ latencyNs: Int64?, _ measured: Bool) -> Void)?
+    /// Trace-driven jobs: each one's open trace (PollSimulator+Trace.swift), by job index.
+    var traceSources: [TraceJobSource?] = []
+    /// The first problem a trace-driven job met (an unreadable or malformed trace); the job stopped there.
+    public internal(set) var traceError: TraceError?
 
     public init(_ configuration: ModelConfiguration) throws {
         self.configuration = configuration
