@@ -25,14 +25,16 @@ if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; t
     perf report -i "$tmp/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E "libgsl|libm|pollsim|libswiftCore" | sed 's/^ */  /'
 fi
 
-echo "== Scale: benchmarks/one-disk.yaml vs many-disks.yaml (100 disks x 32 queues, idle removal)"
-$bin run benchmarks/one-disk.yaml --output-format json > "$tmp/one.json"
-$bin run benchmarks/many-disks.yaml --output-format json > "$tmp/many.json"
-one=$(field "$tmp/one.json" "r['sim']['sim_per_wall']")
-many=$(field "$tmp/many.json" "r['sim']['sim_per_wall']")
-field "$tmp/one.json" "'one disk:   IOPS %.0f, %.2f simulated s per wall s' % (r['iops'], r['sim']['sim_per_wall'])"
-field "$tmp/many.json" "'100 x 32:   IOPS %.0f, %.2f simulated s per wall s, %.1f handlers per pass' % (r['iops'], r['sim']['sim_per_wall'], r['iothreads'][0]['poll']['handlers_per_pass'])"
-python3 -c "print('ratio many/one: %.2f' % ($many / $one))"
+echo "== Scale: one disk vs 100 disks x 32 queues on one IOThread (1 s simulated, no ramp unless noted)"
+scale() {  # label, scenario, overrides...
+    local label=$1 file=$2; shift 2
+    $bin run "$file" "$@" --output-format json > "$tmp/scale.json"
+    field "$tmp/scale.json" "'%-34s IOPS %7.0f  handlers/pass %7.1f  %6.2f simulated s per wall s  %6.3f wall us per simulated I/O' % ('$label', r['iops'], r['iothreads'][0]['poll']['handlers_per_pass'], r['sim']['sim_per_wall'], r['sim']['wall_s'] * 1e6 / max(1, r['jobs'][0]['ios']))"
+}
+scale "one disk" benchmarks/one-disk.yaml --set ramp_time=0
+scale "100 x 32, every handler polled" benchmarks/many-disks.yaml --set ramp_time=0 \
+    --set iothreads.0.fdmon=epoll --set iothreads.0.idle-handler-removal=false
+scale "100 x 32, idle removal (8 s ramp)" benchmarks/many-disks.yaml
 
 echo "== Memory: peak RSS of optane-4x8 against simulated run length"
 for runtime in 1s 10s 100s; do
