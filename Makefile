@@ -1,8 +1,13 @@
 # The two entry points of the README: `make run` and `make test`. Everything else is a helper.
 SWIFT ?= swift
+PYTHON ?= python3
 RELEASE_BIN := .build/release/pollsim
+# The test build: release (the model is slow in debug) with -enable-testing for @testable imports. test-dask builds
+# pollsim with the same flags, so that swift test reuses that build instead of compiling everything again.
+TEST_BUILD_FLAGS := -c release -Xswiftc -enable-testing
+VENV := .venv
 
-.PHONY: run test deps build bench clean
+.PHONY: run test deps build bench clean venv test-dask
 
 deps:
 	@bash scripts/install-deps.sh
@@ -16,8 +21,24 @@ run: build
 
 # Runs the whole test suite (XCTest only, so the closing line counts the tests that really ran). Release mode with
 # -enable-testing: the model tests simulate seconds of busy systems, about 25 times slower in a debug build.
+# test-dask runs first, so that the XCTest summary ("Executed N tests, with 0 failures") stays the last line.
 test: deps
-	$(SWIFT) test -c release -Xswiftc -enable-testing --disable-swift-testing
+	$(MAKE) test-dask
+	$(SWIFT) test $(TEST_BUILD_FLAGS) --disable-swift-testing
+
+# Python virtual environment for scripts/dask_sweep.py, with the pinned requirements-dask.txt. Idempotent: it
+# reinstalls only when requirements-dask.txt changes (or .venv is gone).
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dask.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dask.txt
+	touch $@
+
+# A tiny sweep on a dask LocalCluster with 2 workers must merge to the single-process CSV byte for byte.
+test-dask: deps venv
+	$(SWIFT) build $(TEST_BUILD_FLAGS) --product pollsim
+	POLLSIM=.build/release/pollsim bash scripts/test_dask.sh
 
 bench: build
 	$(RELEASE_BIN) bench kernel

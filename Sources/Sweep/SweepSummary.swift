@@ -34,6 +34,17 @@ public enum SweepSummary {
         result.iothreads.reduce(0) { $0 + $1.cpu_util } * 100
     }
 
+    /// What `pollsim sweep --dry-run` prints: the size of the sweep and its points.
+    public static func dryRun(_ plan: SweepPlan) -> String {
+        let points = plan.configurations.count
+        var text = "\(points) point\(points == 1 ? "" : "s") x \(plan.replications) replication\(plan.replications == 1 ? "" : "s") = \(plan.totalRows) rows"
+        if let shard = plan.shard { text += "; shard \(shard) runs \(plan.rows.count) of them" }
+        text += "; base seed \(plan.baseSeed)\n"
+        let header = ["point"] + plan.grid.axes.map(\.name)
+        let rows = (0..<points).map { [String($0)] + plan.grid.columns(of: $0).map(\.1) }
+        return text + TextColumns.render(header: header, rows: rows, leftAligned: header.count)
+    }
+
     /// The table printed after a sweep.
     public static func table(_ plan: SweepPlan, _ results: [RowID: RunResult]) -> String {
         let points = points(plan, results)

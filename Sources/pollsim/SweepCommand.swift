@@ -44,6 +44,9 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Print no summary table and no progress bar.")
     var quiet = false
 
+    @Flag(help: "Check the scenario and the grid, print the points and the number of rows, and run nothing.")
+    var dryRun = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("-j must be >= 1") }
         if let replications, replications < 1 { throw ValidationError("--replications must be >= 1") }
@@ -51,6 +54,10 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let plan = try makePlan()
+        if dryRun {
+            print(SweepSummary.dryRun(plan), terminator: "")
+            return
+        }
         let threads = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         let interrupt = InterruptMonitor.install(what: "rows")
         let progress = ProgressReporter(label: "sweep")
