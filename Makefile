@@ -2,12 +2,13 @@
 SWIFT ?= swift
 PYTHON ?= python3
 RELEASE_BIN := .build/release/pollsim
-# The test build: release (the model is slow in debug) with -enable-testing for @testable imports. test-dask builds
-# pollsim with the same flags, so that swift test reuses that build instead of compiling everything again.
+# The test build: release (the model is slow in debug) with -enable-testing for @testable imports. `make test` builds
+# once (every target, then the tests, with the same flags: `--product pollsim` or a plain `swift test` would each keep
+# their own build state and compile everything again) and runs swift test with --skip-build.
 TEST_BUILD_FLAGS := -c release -Xswiftc -enable-testing
 VENV := .venv
 
-.PHONY: run test deps build bench clean venv test-dask
+.PHONY: run test deps build build-tests bench clean venv test-dask
 
 deps:
 	@bash scripts/install-deps.sh
@@ -22,9 +23,14 @@ run: build
 # Runs the whole test suite (XCTest only, so the closing line counts the tests that really ran). Release mode with
 # -enable-testing: the model tests simulate seconds of busy systems, about 25 times slower in a debug build.
 # test-dask runs first, so that the XCTest summary ("Executed N tests, with 0 failures") stays the last line.
-test: deps
+test: build-tests
 	$(MAKE) test-dask
-	$(SWIFT) test $(TEST_BUILD_FLAGS) --disable-swift-testing
+	$(SWIFT) test $(TEST_BUILD_FLAGS) --skip-build --disable-swift-testing
+
+# The pollsim binary (some tests run it) and the test bundle, with the test flags.
+build-tests: deps
+	$(SWIFT) build $(TEST_BUILD_FLAGS)
+	$(SWIFT) build $(TEST_BUILD_FLAGS) --build-tests
 
 # Python virtual environment for scripts/dask_sweep.py, with the pinned requirements-dask.txt. Idempotent: it
 # reinstalls only when requirements-dask.txt changes (or .venv is gone).
@@ -37,7 +43,7 @@ $(VENV)/.installed: requirements-dask.txt
 
 # A tiny sweep on a dask LocalCluster with 2 workers must merge to the single-process CSV byte for byte.
 test-dask: deps venv
-	$(SWIFT) build $(TEST_BUILD_FLAGS) --product pollsim
+	$(SWIFT) build $(TEST_BUILD_FLAGS)
 	POLLSIM=.build/release/pollsim bash scripts/test_dask.sh
 
 bench: build
