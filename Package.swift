@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["PollModel", "SimKernel", "PollingPolicy", "Yams"]),
         // Results as tables, JSON and CSV.
         .target(name: "Reporting", dependencies: ["PollModel"]),
+        // Parameter sweeps: grids, replications with common random numbers, parallel runs, journals, shards, merge,
+        // confidence intervals and the baseline-vs-candidate comparison.
+        .target(name: "Sweep", dependencies: ["Scenario", "PollModel", "Reporting"]),
 
         // The hold-model benchmark: the Swift kernel against a C reference built by this package.
         .target(name: "HoldModelReference", path: "Sources/HoldModelReference",
@@ -47,7 +50,7 @@ let package = Package(
 
         // The command-line tool: wiring and formatting only.
         .executableTarget(name: "pollsim", dependencies: [
-            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark", "Traces",
+            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark", "Traces", "Sweep",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PollModel", "SimKernel", "PollingPolicy"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PollModel"]),
         .testTarget(name: "KernelBenchmarkTests", dependencies: ["KernelBenchmark"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Scenario", "PollModel", "Reporting", "CGSL"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "PollModel", "Scenario", "SimKernel"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CURing", "CGSL"]),

@@ -51,6 +51,7 @@ struct ScenarioBuilder {
         }
 
         let guest = try top["guest"].map(parseGuest) ?? GuestConfig()
+        _ = try top["sweep"].map(ScenarioSweep.init)  // checked here, read by ScenarioLoader.loadSweep
 
         var ids = IdRegistry()
         let devices = try entries(top, "devices", example: "id: nvme0").enumerated().map { index, node in

@@ -11,6 +11,11 @@ public enum ScenarioLoader {
     /// `seed`, when given, replaces the file's `seed`. Relative profile paths are resolved against the scenario
     /// file's directory.
     public static func load(path: String, overrides: [String] = [], seed: UInt64? = nil) throws -> ModelConfiguration {
+        try parse(yaml: try readScenarioText(path: path), fileName: path, overrides: overrides, seed: seed)
+    }
+
+    /// The text of the scenario file at `path`, or a `ScenarioError` saying why it cannot be read.
+    public static func readScenarioText(path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let reason = !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) ? "no such file"
@@ -20,7 +25,7 @@ public enum ScenarioLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(file: path, line: nil, column: nil, message: "the scenario file is not UTF-8 text")
         }
-        return try parse(yaml: text, fileName: path, overrides: overrides, seed: seed)
+        return text
     }
 
     /// As `load`, for text already in memory. `fileName` names the text in errors, gives the default scenario name

@@ -122,10 +122,11 @@ enum ScenarioSchema {
         .init("iothreads", "list", "required unless every disk is vhost-blk", "IOThreads and their polling configuration.", shape: .list(iothread, selector: "id")),
         .init("disks", "list", "required", "Virtio disks as the guest sees them.", shape: .list(disk, selector: "id")),
         .init("jobs", "list", "required", "Guest fio-style jobs.", shape: .list(job, selector: "name")),
+        .init("sweep", "map", "none", "The scenario's own sweep, used by `pollsim sweep` and `pollsim compare` when no `--vary` is given; ignored by `pollsim run`.", shape: .section(sweep)),
     ])
 
     /// The sections of a scenario file, in documentation order.
-    static let sections: [ScenarioSection] = [top, guest, device, iothread, disk, job, jobTrace]
+    static let sections: [ScenarioSection] = [top, guest, device, iothread, disk, job, jobTrace, sweep]
 
     /// Every key a distribution map may hold (which ones apply depends on `dist`).
     static let distributionKeys = ["dist", "value", "min", "max", "mean", "sd", "median", "p99", "mu", "sigma",

@@ -14,6 +14,11 @@ final class ProgressReporter {
     init(label: String) { self.label = label }
 
     func update(_ fraction: Double) {
+        update(fraction, detail: "")
+    }
+
+    /// `detail` follows the ETA, e.g. `rows 12/96`.
+    func update(_ fraction: Double, detail: String) {
         guard enabled else { return }
         let now = WallClock.seconds()
         let elapsed = now - started
@@ -21,10 +26,11 @@ final class ProgressReporter {
         lastDraw = now
         drawn = true
         let width = 30
-        let filled = Int(fraction * Double(width))
+        let filled = min(width, max(0, Int(fraction * Double(width))))
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let line = "\r\(label) [\(bar)] \(Int(fraction * 100))%  ETA \(Int(remaining.rounded()))s "
+            + (detail.isEmpty ? "" : " \(detail)\u{1B}[K")
         StandardError.write(line)
     }
 
