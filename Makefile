@@ -2,13 +2,17 @@
 SWIFT ?= swift
 PYTHON ?= python3
 RELEASE_BIN := .build/release/pollsim
-# The test build: release (the model is slow in debug) with -enable-testing for @testable imports. `make test` builds
-# once (every target, then the tests, with the same flags: `--product pollsim` or a plain `swift test` would each keep
-# their own build state and compile everything again) and runs swift test with --skip-build.
+# The flags of the test build: release mode (the model tests simulate seconds of busy systems, about 25 times slower
+# in a debug build) with -enable-testing for @testable imports.
 TEST_BUILD_FLAGS := -c release -Xswiftc -enable-testing
 VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+# Python requirements, all pinned: the notebooks' and the dask sweep driver's. One venv holds both.
+REQUIREMENTS := notebooks/requirements.txt requirements-dask.txt
+# A copy of the requirements the venv was last installed from: make reinstalls only when they change.
+VENV_STAMP := $(VENV)/installed-requirements.txt
 
-.PHONY: run test deps build build-tests bench clean venv test-dask
+.PHONY: run test deps build bench clean venv notebooks test-build test-notebooks test-dask
 
 deps:
 	@bash scripts/install-deps.sh
@@ -20,31 +24,37 @@ build: deps
 run: build
 	$(RELEASE_BIN) run
 
-# Runs the whole test suite (XCTest only, so the closing line counts the tests that really ran). Release mode with
-# -enable-testing: the model tests simulate seconds of busy systems, about 25 times slower in a debug build.
-# test-dask runs first, so that the XCTest summary ("Executed N tests, with 0 failures") stays the last line.
-test: build-tests
-	$(MAKE) test-dask
-	$(SWIFT) test $(TEST_BUILD_FLAGS) --skip-build --disable-swift-testing
+# Runs the whole test suite: the notebooks and the dask LocalCluster sweep first, then XCTest only, so that the
+# closing line counts the tests that really ran and stays the last line of the output. `swift test` alone would
+# rebuild every module (it orders -enable-testing differently from `swift build`), so it runs what test-build built.
+test: deps test-notebooks test-dask
+	$(SWIFT) test $(TEST_BUILD_FLAGS) --disable-swift-testing --skip-build
 
-# The pollsim binary (some tests run it) and the test bundle, with the test flags.
-build-tests: deps
-	$(SWIFT) build $(TEST_BUILD_FLAGS)
+# One build for the whole suite: the test bundle and the pollsim binary that the notebook, dask and sweep tests run.
+test-build: deps
 	$(SWIFT) build $(TEST_BUILD_FLAGS) --build-tests
 
-# Python virtual environment for scripts/dask_sweep.py, with the pinned requirements-dask.txt. Idempotent: it
-# reinstalls only when requirements-dask.txt changes (or .venv is gone).
-venv: $(VENV)/.installed
+# The Python environment: .venv with the exact versions of $(REQUIREMENTS). Bytecode is compiled on first import
+# rather than at install (--no-compile saves about half the install time on 2 cores).
+venv: $(VENV_STAMP)
 
-$(VENV)/.installed: requirements-dask.txt
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dask.txt
-	touch $@
+$(VENV_STAMP): $(REQUIREMENTS)
+	@test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile $(addprefix -r ,$(REQUIREMENTS))
+	@cat $(REQUIREMENTS) > $@
+
+# Executes every notebook (notebooks/*.ipynb) headless into notebooks/out/ and writes their figures as PNG into
+# docs/figures/ (the committed figures the README shows).
+notebooks: build venv
+	$(VENV_PYTHON) notebooks/run_notebooks.py --pollsim $(RELEASE_BIN)
+
+# The notebooks with short runtimes, figures into notebooks/out/test/: fails if a notebook raises or a figure is missing.
+test-notebooks: test-build venv
+	$(VENV_PYTHON) notebooks/run_notebooks.py --test --pollsim $(RELEASE_BIN)
 
 # A tiny sweep on a dask LocalCluster with 2 workers must merge to the single-process CSV byte for byte.
-test-dask: deps venv
-	$(SWIFT) build $(TEST_BUILD_FLAGS)
-	POLLSIM=.build/release/pollsim bash scripts/test_dask.sh
+test-dask: test-build venv
+	POLLSIM=$(RELEASE_BIN) bash scripts/test_dask.sh
 
 # Benchmarks print figures (docs/performance.md); none of them is a timed test.
 bench: build
@@ -52,4 +62,4 @@ bench: build
 	scripts/bench-model.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build notebooks/out
