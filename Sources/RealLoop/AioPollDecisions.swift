@@ -60,6 +60,26 @@ public struct AioPollDecisions: Sendable {
     }
 }
 
+/// What one real aio_poll iteration observed and decided, recorded when asked (`ReplaySetup.recordDecisions`) so
+/// that a test can feed the same observations to a bare PollPolicy and compare the budgets.
+public struct DecisionRecord: Sendable, Equatable {
+    /// The budget the loop used.
+    public var budget: Int64
+    /// The poll list at the start of the iteration.
+    public var pollList: [HandlerID]
+    /// Start of run_poll_handlers, if it ran.
+    public var pollStart: Int64?
+    /// Handlers whose io_poll succeeded in it.
+    public var pollSuccesses: [HandlerID] = []
+    /// The `now` of remove_idle_poll_handlers, if it ran.
+    public var idleCheckAt: Int64?
+    /// Handlers the idle check removed.
+    public var removed: [HandlerID] = []
+    /// Handlers dispatched, in order.
+    public var dispatched: [HandlerID] = []
+    public var blockNs: Int64 = 0
+}
+
 /// The IOThread's counters for the measured window, with the simulator's definitions (docs/policies.md).
 struct LoopCounters {
     var iterations = 0

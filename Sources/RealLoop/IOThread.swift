@@ -62,6 +62,8 @@ final class IOThreadLoop: @unchecked Sendable {
         var countPendingSQEs = false
         /// CPU to pin the thread to, if any.
         var cpu: Int?
+        /// Record up to this many iterations' decisions (0: none).
+        var recordDecisions = 0
     }
 
     let config: IOThreadConfig
@@ -94,6 +96,8 @@ final class IOThreadLoop: @unchecked Sendable {
     private(set) var measurement = IOThreadMeasurement()
     private var startAdjustments = 0
     private var startResets = 0
+    private(set) var decisionTrace: [DecisionRecord] = []
+    private var record: DecisionRecord?
     /// Set when the thread failed; the orchestrator reports it.
     private(set) var failure: Error?
 
@@ -219,6 +223,9 @@ final class IOThreadLoop: @unchecked Sendable {
         let measured = measuring
         if measured { measurement.counters.iterations += 1 }
         let budget = decisions.budget()
+        if decisionTrace.count < options.recordDecisions {
+            record = DecisionRecord(budget: budget, pollList: decisions.pollList.members)
+        }
         if measured && decisions.pollList.count > 0 {
             measurement.counters.recordBudget(budget, maxNs: config.poll.maxNs)
         }
@@ -280,6 +287,12 @@ final class IOThreadLoop: @unchecked Sendable {
             }
             index += 1
         }
+        if var entry = record {
+            entry.dispatched = ready
+            entry.blockNs = blockNs
+            decisionTrace.append(entry)
+            record = nil
+        }
         ready.removeAll(keepingCapacity: true)
         decisions.iterationFinished(blockNs: blockNs)
         let cpuEnd = Sys.threadCPUNs()
@@ -302,13 +315,20 @@ final class IOThreadLoop: @unchecked Sendable {
             for handler in members where ioPoll(handler) {
                 markReady(handler)
                 decisions.pollSucceeded(handler, pollStart: pollStart)
+                record?.pollSuccesses.append(handler)
                 found = true
             }
             passes += 1
             elapsed = Sys.monotonicNs() - pollStart
             if found { break }
         } while elapsed < budget && !needWait() && !stopFlag.load(ordering: .relaxed) && !Interrupt.isRequested
-        for handler in decisions.removeIdle(now: pollStart + elapsed) {
+        let removed = decisions.removeIdle(now: pollStart + elapsed)
+        if record != nil {
+            record!.pollStart = pollStart
+            record!.idleCheckAt = pollStart + elapsed
+            record!.removed = removed
+        }
+        for handler in removed {
             // remove_idle_poll_handlers: io_poll_end and one last io_poll for a handler leaving the list.
             if pollStarted, case .virtqueue(let queue) = roles[handler] { queue.setNotifications(enabled: true) }
             if ioPoll(handler) {

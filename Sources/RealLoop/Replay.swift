@@ -33,6 +33,8 @@ public struct ReplaySetup: Sendable {
     public var countPendingSQEs: Bool
     /// Pin the IOThread and the driver thread to two different CPUs when there are at least two.
     public var pinThreads: Bool
+    /// Record the first N iterations' observations and budgets in `ReplayReport.decisions` (tests).
+    public var recordDecisions: Int = 0
 
     public init(device: Device, allowWrite: Bool = false, countPendingSQEs: Bool = false, pinThreads: Bool = true) {
         self.device = device
@@ -55,6 +57,12 @@ public struct ReplayReport: Sendable {
     public var kicksPerIO: Double
     /// Things the user should know about how the scenario was mapped onto the real loop.
     public var notes: [String]
+    /// The recorded decisions (`ReplaySetup.recordDecisions`).
+    public var decisions: [DecisionRecord] = []
+    /// The IOThread's policy configuration that made them.
+    public var iothread: IOThreadConfig
+    /// Handlers on the IOThread: the completions handler (0), then one per virtqueue.
+    public var handlerCount: Int
 }
 
 public enum Replay {
@@ -126,7 +134,8 @@ public enum Replay {
         let target: BackendTarget = file.map { .file(fd: $0.fd) } ?? .synthetic(deviceRingFd: driver.deviceRing!.fd)
         let loop = try IOThreadLoop(config: threadConfig, queues: queues, table: table, target: target,
                                     backendEntries: UInt32(table.count), window: window,
-                                    options: .init(countPendingSQEs: setup.countPendingSQEs, cpu: pin ? cpus[1] : nil))
+                                    options: .init(countPendingSQEs: setup.countPendingSQEs, cpu: pin ? cpus[1] : nil,
+                                                  recordDecisions: setup.recordDecisions))
         driver.backendRingFd = loop.backend.fd
 
         let wallStart = Sys.monotonicNs()
@@ -159,7 +168,8 @@ public enum Replay {
         return ReplayReport(result: result, latency: outcome.total, lateness: file == nil ? outcome.lateness : nil,
                             interrupted: interrupted,
                             kicksPerIO: outcome.submitted == 0 ? 0 : Double(outcome.kicks) / Double(outcome.submitted),
-                            notes: notes)
+                            notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,
+                            handlerCount: loop.handlerCount)
     }
 
     /// SIGINT stops a replay cleanly: the loops notice, and `run` returns what was measured so far.
@@ -234,3 +244,11 @@ public enum Replay {
 
 /// a / b, or 0 when b is 0.
 func ratio(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : a / b }
+
+/// What the host offers the real loop.
+public enum RealLoopEnvironment {
+    /// io_uring_queue_init works (tests skip otherwise).
+    public static var ioUringAvailable: Bool { URing.isAvailable() }
+    /// CPUs this process may run on.
+    public static var allowedCPUs: [Int] { Sys.allowedCPUs() }
+}

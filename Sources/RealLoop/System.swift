@@ -210,7 +210,31 @@ enum Sys {
         return n == 8 ? value : 0
     }
 
-    /// A blocking read of an eventfd opened without EFD_NONBLOCK (calibration only).
+    /// A blocking read(2) of an eventfd opened with `blockingEventfd` (calibration only).
+    static func blockingEventfdRead(_ fd: Int32) {
+        var value: UInt64 = 0
+        while withUnsafeMutableBytes(of: &value, { Glibc.read(fd, $0.baseAddress, 8) }) != 8 {
+            if errno != EINTR || Interrupt.isRequested { return }
+        }
+    }
+
+    /// nanosleep(2) for `ns` (it overshoots by tens of µs here; calibration uses it only for gaps).
+    static func sleep(ns: Int64) {
+        var request = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR && !Interrupt.isRequested { request = remaining }
+    }
+
+    /// uname -n and -r, for the calibration file's header.
+    static func hostDescription() -> (node: String, release: String) {
+        var names = utsname()
+        guard uname(&names) == 0 else { return ("unknown", "unknown") }
+        func text<T>(_ field: T) -> String {
+            withUnsafeBytes(of: field) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        }
+        return (text(names.nodename), text(names.release))
+    }
+
     static func blockingEventfd() throws -> Int32 {
         let fd = CURing.eventfd(0, pollsim_efd_cloexec())
         guard fd >= 0 else { throw SystemError("eventfd", errno: errno) }

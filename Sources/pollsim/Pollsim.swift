@@ -14,6 +14,6 @@ struct Pollsim: ParsableCommand {
             IOThread CPU and polling statistics. Same scenario and seed give byte-identical results.
             """,
         version: version,
-        subcommands: [Run.self, ReplayCommand.self, Bench.self]
+        subcommands: [Run.self, ReplayCommand.self, ValidateCommand.self, CalibrateCommand.self, Bench.self]
     )
 }
