@@ -1,4 +1,7 @@
 import Histogram
+#if canImport(Glibc)
+import Glibc
+#endif
 import PollModel
 import SimKernel
 import Synchronization
@@ -10,20 +13,32 @@ public struct CalibratedCost: Sendable, Equatable {
     public let median: Double
     public let p99: Double
     public let samples: Int
+    /// The 90th percentile, for the lognormal fit (0 when not measured).
+    public var p90: Double = 0
     /// Keep the spread (write a lognormal) rather than the median alone.
     public let spread: Bool
     /// How it was measured, written as a comment into the profile.
     public let method: String
 
+    /// The p99 of a lognormal through the median and the p90: a robust fit, because on a shared VM the sample p99
+    /// is often a scheduling accident (a 4 ms preemption) rather than the cost's own tail.
+    public var fittedP99: Double {
+        guard median > 0, p90 > median else { return median }
+        let sigma = log(p90 / median) / 1.2815516
+        return median * exp(2.3263479 * sigma)
+    }
+
+    private var usesDistribution: Bool { spread && fittedP99 > median * 1.05 }
+
     public var yamlValue: String {
-        if spread && p99 > median * 1.05 && median > 0 {
-            return "{ dist: lognormal, median: \(Self.ns(median)), p99: \(Self.ns(p99)) }"
+        if usesDistribution {
+            return "{ dist: lognormal, median: \(Self.ns(median)), p99: \(Self.ns(fittedP99)) }"
         }
         return Self.ns(median)
     }
 
     public var distribution: Distribution {
-        if spread && p99 > median * 1.05 && median > 0, let d = try? Distribution.lognormal(median: median, p99: p99) {
+        if usesDistribution, let d = try? Distribution.lognormal(median: median, p99: fittedP99) {
             return d
         }
         return (try? Distribution.constant(max(0, median))) ?? (try! Distribution.constant(0))
@@ -215,18 +230,18 @@ public enum Calibrator {
         progress("wake-ups")
         let same = try wakeup(rounds: n(300), waiterCPU: cpus[0], wakerCPU: cpus[0])
         costs.append(CalibratedCost(key: "wakeup-same-cpu", median: same.median, p99: same.p99, samples: same.samples,
-                                    spread: true, method: "eventfd write to a thread blocked in io_uring_submit_and_wait on its POLL_ADD, same CPU"))
+                                    p90: same.p90, spread: true, method: "eventfd write to a thread blocked in io_uring_submit_and_wait on its POLL_ADD, same CPU"))
         if cpus.count >= 2 {
             let cross = try wakeup(rounds: n(300), waiterCPU: cpus[1], wakerCPU: cpus[0])
             costs.append(CalibratedCost(key: "wakeup-cross-cpu", median: cross.median, p99: cross.p99,
-                                        samples: cross.samples, spread: true,
+                                        samples: cross.samples, p90: cross.p90, spread: true,
                                         method: "the same from the other CPU (the waiter's CPU idles meanwhile)"))
         }
 
         progress("timer overshoot")
         let overshoot = try timerOvershoot(rounds: n(300), ring: ring)
         costs.append(CalibratedCost(key: "timer-overshoot", median: overshoot.median, p99: overshoot.p99,
-                                    samples: overshoot.samples, spread: true,
+                                    samples: overshoot.samples, p90: overshoot.p90, spread: true,
                                     method: "lateness of a 30 us IORING_OP_TIMEOUT while blocked in io_uring_submit_and_wait"))
 
         var calibration = Calibration(costs: costs, deviceLatency: nil, devicePath: nil,
@@ -254,6 +269,7 @@ public enum Calibrator {
         var median: Double
         var p99: Double
         var samples: Int
+        var p90: Double = 0
     }
 
     /// Runs `body` `samples` times, each doing `per` operations; per-operation median and p99 in ns.
@@ -274,7 +290,7 @@ public enum Calibrator {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return Measured(median: 0, p99: 0, samples: 0) }
         func at(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.down)))] }
-        return Measured(median: at(50), p99: at(99), samples: sorted.count)
+        return Measured(median: at(50), p99: at(99), samples: sorted.count, p90: at(90))
     }
 
     /// Ping-pong between two spinning threads on different CPUs through atomics; one-way latency = RTT / 2.

@@ -70,6 +70,9 @@ public enum Replay {
     /// install the handler with `Replay.installInterruptHandler()`).
     public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup) throws -> ReplayReport {
         var notes: [String] = []
+        if let load = Sys.loadAverage(), load >= 0.5 {
+            notes.append("host load average \(load) before the replay (\(Sys.allowedCPUs().count) CPUs): other processes compete with the real loop's threads, so its figures are disturbed")
+        }
         let threadConfig = try supportedIOThread(configuration, notes: &notes)
         let needsWrite = configuration.jobs.contains { job in
             switch job.rw {

@@ -131,6 +131,14 @@ enum Sys {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The 1-minute load average from /proc/loadavg.
+    static func loadAverage() -> Double? {
+        guard let text = try? readSmallTextFile("/proc/loadavg"), let first = text.split(separator: " ").first else {
+            return nil
+        }
+        return Double(first)
+    }
+
     /// realpath(3), nil if the path does not resolve.
     static func realPath(_ path: String) -> String? {
         guard let resolved = Glibc.realpath(path, nil) else { return nil }
