@@ -19,11 +19,12 @@ if [ ! -f "$FILE" ]; then
     dd if=/dev/urandom of="$FILE" bs=1M count=256 oflag=direct status=none
 fi
 
-# The machines are shared: wait (up to 10 minutes) for the 1-minute load average to drop below 0.7, and record it.
+# The machines are shared: wait (up to QUIET_WAIT_S, default 120 s) for the 1-minute load average to drop below
+# QUIET_LOAD (default 0.7), and record it.
 wait_quiet() {
-    for _ in $(seq 40); do
+    for _ in $(seq $(( ${QUIET_WAIT_S:-120} / 15 ))); do
         load=$(cut -d' ' -f1 /proc/loadavg)
-        awk -v l="$load" 'BEGIN { exit !(l < 0.7) }' && break
+        awk -v l="$load" -v q="${QUIET_LOAD:-0.7}" 'BEGIN { exit !(l < q) }' && break
         sleep 15
     done
     echo "load average before run: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/load.log"
