@@ -230,12 +230,12 @@ public enum Calibrator {
         progress("wake-ups")
         let same = try wakeup(rounds: n(300), waiterCPU: cpus[0], wakerCPU: cpus[0])
         costs.append(CalibratedCost(key: "wakeup-same-cpu", median: same.median, p99: same.p99, samples: same.samples,
-                                    p90: same.p90, spread: true, method: "eventfd write to a thread blocked in io_uring_submit_and_wait on its POLL_ADD, same CPU"))
+                                    p90: same.p90, spread: true, method: "eventfd write to a thread blocked in io_uring_submit_and_wait on its POLL_ADD, same CPU (waiter CPU in the wait: \(CalibratedCost.ns(same.waitCPU)))"))
         if cpus.count >= 2 {
             let cross = try wakeup(rounds: n(300), waiterCPU: cpus[1], wakerCPU: cpus[0])
             costs.append(CalibratedCost(key: "wakeup-cross-cpu", median: cross.median, p99: cross.p99,
                                         samples: cross.samples, p90: cross.p90, spread: true,
-                                        method: "the same from the other CPU (the waiter's CPU idles meanwhile)"))
+                                        method: "the same from the other CPU, whose CPU idles meanwhile (waiter CPU in the wait: \(CalibratedCost.ns(cross.waitCPU)))"))
         }
 
         progress("timer overshoot")
@@ -270,6 +270,8 @@ public enum Calibrator {
         var p99: Double
         var samples: Int
         var p90: Double = 0
+        /// Wake-up benchmarks: the waiter's median CPU time inside the blocking wait.
+        var waitCPU: Double = 0
     }
 
     /// Runs `body` `samples` times, each doing `per` operations; per-operation median and p99 in ns.
@@ -338,6 +340,7 @@ public enum Calibrator {
             /// Rounds the waiter is ready for (it is about to block); -1 when it gave up.
             let ready = Atomic<Int>(0)
             var values: [Double] = []
+            var cpu: [Double] = []
         }
         let shared = Shared()
         let efd = try Sys.eventfd()
@@ -350,7 +353,9 @@ public enum Calibrator {
                 do {
                     try ring.preparePollAdd(fd: efd, userData: 1)
                     shared.ready.store(round, ordering: .releasing)
+                    let cpu0 = Sys.threadCPUNs()
                     try ring.submitAndWait(1)
+                    shared.cpu.append(Double(Sys.threadCPUNs() - cpu0))
                 } catch {
                     shared.ready.store(-1, ordering: .releasing)
                     return
@@ -379,7 +384,9 @@ public enum Calibrator {
         }
         Sys.joinThread(waker)
         Sys.joinThread(waiter)
-        return summarize(Array(shared.values.dropFirst(5)))
+        var measured = summarize(Array(shared.values.dropFirst(5)))
+        measured.waitCPU = summarize(Array(shared.cpu.dropFirst(5))).median
+        return measured
     }
 
     /// How late a 30 µs IORING_OP_TIMEOUT fires for a thread blocked waiting for it.

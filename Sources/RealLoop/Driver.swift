@@ -382,6 +382,7 @@ final class DriverThread: @unchecked Sendable {
     private func post(_ id: Int, deadline: Int64, now: Int64) throws {
         guard let ring = deviceRing else { return }
         if now >= window.start && now < window.end { result.lateness.record(Sys.monotonicNs() - deadline, bytes: 0) }
+        table.slots[id].postedAt = Sys.monotonicNs()
         try ring.prepareMessage(to: backendRingFd, result: table.slots[id].bytes, userData: UInt64(id))
         pendingPosts += 1
     }

@@ -126,7 +126,11 @@ public final class FileDevice: @unchecked Sendable {
 
     /// Creates `path` holding `bytes` of random data written with O_DIRECT (as `dd if=/dev/urandom oflag=direct`), so
     /// that reads hit real blocks. For tests and the validation campaign.
+    /// `bytes` must be a multiple of 4096.
     public static func createTestFile(path: String, bytes: Int) throws {
+        guard bytes > 0, bytes % 4096 == 0 else {
+            throw ReplayError(.misaligned, "a test file's size must be a positive multiple of 4096 bytes, not \(bytes)")
+        }
         let chunk = 1 << 20
         let fd = try Sys.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC | Sys.oDirect, mode: 0o600)
         defer { Sys.close(fd) }

@@ -29,6 +29,14 @@ struct IOThreadMeasurement {
     var dispatchNs: Int64 = 0
     var syscallNs: Int64 = 0
     var wakeups = 0
+    /// Waits that blocked (wall time exceeded CPU time by more than 1 µs) and the thread CPU time spent in them: on
+    /// this VM a wake-up is charged to the woken thread's CPU clock (about the wake-up latency itself).
+    var blockingWaits = 0
+    var blockingWaitCPUNs: Int64 = 0
+    /// Synthetic device: from the device model posting a completion to the IOThread dispatching it.
+    var completionNotification = LatencySeries()
+    /// From the guest's submission to the IOThread popping the request (kick or poll, then dispatch).
+    var submissionPickup = LatencySeries()
     var counters = LoopCounters()
     var adjustments = 0
     var resets = 0
@@ -260,11 +268,18 @@ final class IOThreadLoop: @unchecked Sendable {
             if measured { measurement.pollNs += cpu0 - cpuBeforeWait }
             let waitFor: UInt32 = found || !ready.isEmpty || stopFlag.load(ordering: .relaxed) ? 0 : 1
             let entersKernel = waitFor > 0 || fdmon.submissionsReady > 0
+            let wall0 = Sys.monotonicNs()
             try fdmon.submitAndWait(waitFor)
+            let wall1 = Sys.monotonicNs()
             cpuAfterWait = Sys.threadCPUNs()
             if measured {
-                measurement.syscallNs += cpuAfterWait - cpu0
+                let cpu = cpuAfterWait - cpu0
+                measurement.syscallNs += cpu
                 if entersKernel { measurement.counters.syscalls += 1 }
+                if waitFor > 0 && (wall1 - wall0) - cpu > 1_000 {
+                    measurement.blockingWaits += 1
+                    measurement.blockingWaitCPUNs += cpu
+                }
             }
             _ = processFdmonCompletions()
         } else {
@@ -399,7 +414,9 @@ final class IOThreadLoop: @unchecked Sendable {
             }
             // virtio_blk_handle_vq: pop everything available, submit it to the backend in one io_uring_enter.
             var submitted = 0
+            let popped = measured ? Sys.monotonicNs() : 0
             while let id = queue.avail.pop() {
+                if measured { measurement.submissionPickup.record(popped - table.slots[Int(id)].issuedAt, bytes: 0) }
                 try prepare(Int(id))
                 submitted += 1
             }
@@ -412,6 +429,7 @@ final class IOThreadLoop: @unchecked Sendable {
             }
         case .completions:
             fdReady[handler] = false
+            let seen = measured ? Sys.monotonicNs() : 0
             while let (userData, result) = backend.popCompletion() {
                 if userData >= UInt64(table.count) {
                     // A failed MSG_RING (its CQE is skipped only on success).
@@ -421,6 +439,9 @@ final class IOThreadLoop: @unchecked Sendable {
                 let id = Int(userData)
                 let slot = table.slots + id
                 slot.pointee.result = result
+                if measured, case .synthetic = target {
+                    measurement.completionNotification.record(seen - slot.pointee.postedAt, bytes: 0)
+                }
                 if result < 0 { noteError(result) }
                 inFlight -= 1
                 queues[Int(slot.pointee.queue)].used.push(UInt32(id))

@@ -55,6 +55,17 @@ public struct ReplayReport: Sendable {
     public var interrupted: Bool
     /// Guest kicks (eventfd writes) per I/O: how often notification suppression did not apply.
     public var kicksPerIO: Double
+    /// Share of the IOThread's wall time that was CPU time inside waits that blocked: on this VM the kernel charges a
+    /// wake-up to the woken thread's CPU clock, a cost the simulator's host model does not have (wake-ups are latency
+    /// only there).
+    public var blockingWaitCPUShare: Double = 0
+    /// Mean CPU time of one blocking wait (ns).
+    public var blockingWaitCPUNs: Double = 0
+    /// Synthetic device only: from the device posting a completion to the IOThread dispatching it (the completion
+    /// path's own latency: a poll hit when the thread polls, a wake-up when it blocks).
+    public var completionNotification: LatencySeries?
+    /// From the guest's submission to the IOThread popping the request from the virtqueue.
+    public var submissionPickup: LatencySeries = LatencySeries()
     /// Things the user should know about how the scenario was mapped onto the real loop.
     public var notes: [String]
     /// The recorded decisions (`ReplaySetup.recordDecisions`).
@@ -120,10 +131,9 @@ public enum Replay {
         let maxBS = configuration.jobs.map(\.bs).max() ?? 4096
         let table = try RequestTable(count: max(1, inFlight), bufferBytes: file == nil ? 0 : maxBS,
                                      alignment: max(4096, file?.alignment ?? 4096))
-        if let file {
+        if let buffers = table.buffers {
             // Writes carry a recognisable pattern rather than whatever the buffer held.
-            memset(table.buffers!, 0x5a, table.bufferBytes * table.count)
-            _ = file
+            memset(buffers, 0x5a, table.bufferBytes * table.count)
         }
 
         let cpus = Sys.allowedCPUs()
@@ -171,6 +181,10 @@ public enum Replay {
         return ReplayReport(result: result, latency: outcome.total, lateness: file == nil ? outcome.lateness : nil,
                             interrupted: interrupted,
                             kicksPerIO: outcome.submitted == 0 ? 0 : Double(outcome.kicks) / Double(outcome.submitted),
+                            blockingWaitCPUShare: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.spanNs)),
+                            blockingWaitCPUNs: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.blockingWaits)),
+                            completionNotification: file == nil ? measurement.completionNotification : nil,
+                            submissionPickup: measurement.submissionPickup,
                             notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,
                             handlerCount: loop.handlerCount)
     }

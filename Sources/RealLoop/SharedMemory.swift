@@ -114,6 +114,8 @@ struct RequestSlot {
     var result: Int32 = 0
     /// Synthetic device: when the completion is due (virtual, ns).
     var deadline: Int64 = 0
+    /// Synthetic device: when the device model posted the completion (CLOCK_MONOTONIC ns).
+    var postedAt: Int64 = 0
 }
 
 /// The request slots shared by the driver thread and the IOThread, with an aligned data buffer per slot for the

@@ -25,9 +25,22 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var options: ScenarioOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(help: ArgumentHelp("Write the first 100000 aio_poll iterations' policy inputs and budgets as CSV to this file.", valueName: "FILE"))
+    var decisions: String?
+
     func run() throws {
         let configuration = try options.load(scenario)
+        var replay = self.replay
+        if decisions != nil { replay.recordDecisions = 100_000 }
         let report = try replay.replay(configuration)
+        if let decisions {
+            var text = "iteration,budget_ns,poll_list,poll_successes,removed,dispatched,block_ns\n"
+            for (index, d) in report.decisions.enumerated() {
+                func list(_ ids: [Int]) -> String { ids.map(String.init).joined(separator: " ") }
+                text += "\(index),\(d.budget == .max ? -1 : d.budget),\(list(d.pollList)),\(list(d.pollSuccesses)),\(list(d.removed)),\(list(d.dispatched)),\(d.blockNs)\n"
+            }
+            try FileOutput.writeAtomically(text, to: decisions)
+        }
         var result = report.result
         if output.reproducible { result.sim = result.sim.withoutWallClock }
         try output.emit(ResultFormatter.format(result, as: output.outputFormat))
@@ -48,9 +61,14 @@ struct ReplayOptions: ParsableArguments {
     @Flag(help: "Do not pin the IOThread and the driver thread to separate CPUs.")
     var noPin = false
 
+    /// Iterations whose decisions are recorded (set by `replay --decisions`).
+    var recordDecisions = 0
+
     var setup: ReplaySetup {
-        ReplaySetup(device: .init(argument: device), allowWrite: allowWrite, countPendingSQEs: qemuNeedWait,
-                    pinThreads: !noPin)
+        var setup = ReplaySetup(device: .init(argument: device), allowWrite: allowWrite, countPendingSQEs: qemuNeedWait,
+                                pinThreads: !noPin)
+        setup.recordDecisions = recordDecisions
+        return setup
     }
 
     /// Runs the replay with SIGINT handled, and prints its notes and the device accuracy on standard error.
@@ -70,7 +88,12 @@ struct ReplayOptions: ParsableArguments {
         if let lateness = report.lateness {
             StandardError.write("replay: synthetic device completion lateness p50 \(lateness.percentile(50)) ns, p99 \(lateness.percentile(99)) ns, max \(lateness.max) ns over \(lateness.count) completions\n")
         }
-        StandardError.write("replay: guest kicks per I/O \(report.kicksPerIO)\n")
+        let pickup = report.submissionPickup
+        StandardError.write("replay: guest submission to IOThread pop p50 \(pickup.percentile(50)) ns, p90 \(pickup.percentile(90)) ns, p99 \(pickup.percentile(99)) ns\n")
+        if let notification = report.completionNotification {
+            StandardError.write("replay: device completion to IOThread dispatch p50 \(notification.percentile(50)) ns, p90 \(notification.percentile(90)) ns, p99 \(notification.percentile(99)) ns\n")
+        }
+        StandardError.write("replay: guest kicks per I/O \(report.kicksPerIO); CPU inside blocking waits \(report.blockingWaitCPUShare * 100) % of wall time (\(Int(report.blockingWaitCPUNs)) ns per blocking wait)\n")
         return report
     }
 }
