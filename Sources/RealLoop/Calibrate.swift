@@ -157,8 +157,6 @@ public enum Calibrator {
         costs.append(CalibratedCost(key: "eventfd-read", median: max(0, read.median - write.median),
                                     p99: max(0, read.p99 - write.p99), samples: read.samples, spread: false,
                                     method: "read(2) clearing an eventfd"))
-        costs.append(CalibratedCost(key: "guest-kick", median: write.median, p99: write.p99, samples: write.samples,
-                                    spread: false, method: "the guest's kick: an eventfd write on the ioeventfd"))
 
         progress("polling")
         let queue = try Virtqueue(index: 0, name: "calibrate", capacity: 64)
@@ -237,6 +235,17 @@ public enum Calibrator {
                                         samples: cross.samples, p90: cross.p90, spread: true,
                                         method: "the same from the other CPU, whose CPU idles meanwhile (waiter CPU in the wait: \(CalibratedCost.ns(cross.waitCPU)))"))
         }
+
+        // How long an fd event takes to show as a POLL_ADD CQE in the ring of a thread that is running (spinning):
+        // the completion needs task_work in the ring owner's context, delivered by an IPI, which on this VM costs
+        // about as much as waking a sleeping thread. The simulator has no such key (it charges a wake-up only to a
+        // blocked thread, and calibrating guest-kick with this figure double-counts it, see docs/validation.md), so
+        // it is reported as a comment only.
+        let fdEvent = try wakeup(rounds: n(300), waiterCPU: cpus.count >= 2 ? cpus[1] : cpus[0], wakerCPU: cpus[0],
+                                 spinning: cpus.count >= 2)
+        costs.append(CalibratedCost(key: "guest-kick", median: write.median, p99: write.p99, samples: write.samples,
+                                    spread: false,
+                                    method: "the guest's kick: an eventfd write. Not in the profile: an fd event reaches a running ring owner after median \(CalibratedCost.ns(fdEvent.median)), p90 \(CalibratedCost.ns(fdEvent.p90))"))
 
         progress("timer overshoot")
         let overshoot = try timerOvershoot(rounds: n(300), ring: ring)
@@ -334,7 +343,7 @@ public enum Calibrator {
 
     /// Wake-up latency of a thread blocked in io_uring_submit_and_wait on a POLL_ADD of an eventfd (exactly how the
     /// IOThread blocks), from the eventfd write to the waiter running.
-    static func wakeup(rounds: Int, waiterCPU: Int, wakerCPU: Int) throws -> Measured {
+    static func wakeup(rounds: Int, waiterCPU: Int, wakerCPU: Int, spinning: Bool = false) throws -> Measured {
         final class Shared: @unchecked Sendable {
             let sentAt = Atomic<Int64>(0)
             /// Rounds the waiter is ready for (it is about to block); -1 when it gave up.
@@ -352,9 +361,17 @@ public enum Calibrator {
             for round in 1...total {
                 do {
                     try ring.preparePollAdd(fd: efd, userData: 1)
-                    shared.ready.store(round, ordering: .releasing)
-                    let cpu0 = Sys.threadCPUNs()
-                    try ring.submitAndWait(1)
+                    let cpu0: Int64
+                    if spinning {
+                        try ring.submit()
+                        shared.ready.store(round, ordering: .releasing)
+                        cpu0 = Sys.threadCPUNs()
+                        while ring.completionsReady == 0 && !Interrupt.isRequested {}
+                    } else {
+                        shared.ready.store(round, ordering: .releasing)
+                        cpu0 = Sys.threadCPUNs()
+                        try ring.submitAndWait(1)
+                    }
                     shared.cpu.append(Double(Sys.threadCPUNs() - cpu0))
                 } catch {
                     shared.ready.store(-1, ordering: .releasing)
