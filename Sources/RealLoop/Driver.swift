@@ -162,7 +162,10 @@ final class DriverThread: @unchecked Sendable {
         self.window = window
         self.fileSize = fileSize
         self.cpu = cpu
-        queues = queuesByDisk.values.flatMap { $0 }.sorted { $0.index < $1.index }
+        // A disk with copies is listed under its own id and its first copy's name: keep each queue once.
+        var byIndex: [Int: Virtqueue] = [:]
+        for queue in queuesByDisk.values.joined() { byIndex[queue.index] = queue }
+        queues = byIndex.keys.sorted().map { byIndex[$0]! }
         devices = configuration.devices.map { SyntheticDeviceModel(config: $0, seed: configuration.seed) }
         deviceRing = synthetic ? try URing(entries: 64, completionEntries: UInt32(max(256, table.count * 4))) : nil
         freeIDs = Array((0..<table.count).reversed())

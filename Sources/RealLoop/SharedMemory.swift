@@ -100,7 +100,7 @@ final class Virtqueue: @unchecked Sendable {
 
 /// What the guest wrote about one request, in the slot its id indexes. The driver thread fills the slot before
 /// pushing the id (release) and the IOThread reads it after popping (acquire); `result` goes the other way through
-/// the used ring. Timing fields of the synthetic device are private to the driver thread.
+/// the used ring; `postedAt` goes the same way through the backend ring's CQE.
 struct RequestSlot {
     var job: Int32 = 0
     var queue: Int32 = 0
@@ -112,8 +112,6 @@ struct RequestSlot {
     var issuedAt: Int64 = 0
     /// Backend result: bytes transferred, or -errno.
     var result: Int32 = 0
-    /// Synthetic device: when the completion is due (virtual, ns).
-    var deadline: Int64 = 0
     /// Synthetic device: when the device model posted the completion (CLOCK_MONOTONIC ns).
     var postedAt: Int64 = 0
 }
