@@ -48,9 +48,16 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "KernelBenchmark", dependencies: ["SimKernel", "HoldModelReference", "CGSL"]),
 
+        // The real loop: an io_uring IOThread running the same PollingPolicy code, a guest driver, file and synthetic
+        // devices, calibration and validation. Every system call is in RealLoop/System.swift.
+        .target(name: "RealLoop", dependencies: [
+            "CURing", "PollingPolicy", "PollModel", "SimKernel",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+
         // The command-line tool: wiring and formatting only.
         .executableTarget(name: "pollsim", dependencies: [
-            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark", "Traces", "Sweep",
+            "SimKernel", "PollingPolicy", "PollModel", "Scenario", "Reporting", "KernelBenchmark", "Traces", "Sweep", "RealLoop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,6 +68,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "PollModel"]),
         .testTarget(name: "KernelBenchmarkTests", dependencies: ["KernelBenchmark"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Scenario", "PollModel", "Reporting", "CGSL"]),
+        .testTarget(name: "RealLoopTests", dependencies: ["RealLoop", "PollModel", "PollingPolicy", "SimKernel", "Scenario"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "PollModel", "Scenario", "SimKernel"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CURing", "CGSL"]),

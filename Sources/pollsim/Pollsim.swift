@@ -14,6 +14,7 @@ struct Pollsim: ParsableCommand {
             IOThread CPU and polling statistics. Same scenario and seed give byte-identical results.
             """,
         version: version,
-        subcommands: [Run.self, SweepCommand.self, CompareCommand.self, MergeCommand.self, Trace.self, Bench.self]
+        subcommands: [Run.self, SweepCommand.self, CompareCommand.self, MergeCommand.self, Trace.self,
+                      ReplayCommand.self, ValidateCommand.self, CalibrateCommand.self, Bench.self]
     )
 }

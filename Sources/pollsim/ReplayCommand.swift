@@ -1,0 +1,99 @@
+import ArgumentParser
+import PollModel
+import RealLoop
+import Reporting
+
+/// `pollsim replay`: the scenario on the real io_uring loop, printed in the simulator's result schema.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a scenario on a real io_uring IOThread against a file, a block device or a synthetic device.",
+        discussion: """
+            Runs the scenario's IOThread as a real thread whose fd monitor is an io_uring ring, with shared-memory \
+            virtqueues and the same PollingPolicy code as the simulator, for ramp_time + runtime of wall-clock time, \
+            and prints the same result schema as `pollsim run`. --device synthetic completes each request after a \
+            latency drawn from the scenario device's distribution (a spinning thread posts it with IORING_OP_MSG_RING); \
+            --device PATH reads a regular file or block device with O_DIRECT. Writes need --allow-write and are always \
+            refused on a block device that holds a mounted filesystem. Ctrl-C stops the run and prints what was \
+            measured so far.
+            """)
+
+    @Argument(help: "Scenario YAML file (default: the built-in default scenario).")
+    var scenario: String?
+
+    @OptionGroup var replay: ReplayOptions
+    @OptionGroup var options: ScenarioOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Write the first 100000 aio_poll iterations' policy inputs and budgets as CSV to this file.", valueName: "FILE"))
+    var decisions: String?
+
+    func run() throws {
+        let configuration = try options.load(scenario)
+        var replay = self.replay
+        if decisions != nil { replay.recordDecisions = 100_000 }
+        let report = try replay.replay(configuration)
+        if let decisions {
+            var text = "iteration,budget_ns,poll_list,poll_successes,removed,dispatched,block_ns\n"
+            for (index, d) in report.decisions.enumerated() {
+                func list(_ ids: [Int]) -> String { ids.map(String.init).joined(separator: " ") }
+                text += "\(index),\(d.budget == .max ? -1 : d.budget),\(list(d.pollList)),\(list(d.pollSuccesses)),\(list(d.removed)),\(list(d.dispatched)),\(d.blockNs)\n"
+            }
+            try FileOutput.writeAtomically(text, to: decisions)
+        }
+        var result = report.result
+        if output.reproducible { result.sim = result.sim.withoutWallClock }
+        try output.emit(ResultFormatter.format(result, as: output.outputFormat))
+    }
+}
+
+/// Options shared by `replay` and `validate`.
+struct ReplayOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("'synthetic', or the path of a file or block device to read with O_DIRECT.", valueName: "PATH|synthetic"))
+    var device: String = "synthetic"
+
+    @Flag(help: "Allow the scenario's writes to the file or device (never to a block device holding a mounted filesystem).")
+    var allowWrite = false
+
+    @Flag(help: "QEMU's need_wait(): also count unsubmitted SQEs (the POLL_ADD re-arm after each fd event), which stops polling in the iteration after an fd event. The simulator does not model it.")
+    var qemuNeedWait = false
+
+    @Flag(help: "Do not pin the IOThread and the driver thread to separate CPUs.")
+    var noPin = false
+
+    /// Iterations whose decisions are recorded (set by `replay --decisions`).
+    var recordDecisions = 0
+
+    var setup: ReplaySetup {
+        var setup = ReplaySetup(device: .init(argument: device), allowWrite: allowWrite, countPendingSQEs: qemuNeedWait,
+                                pinThreads: !noPin)
+        setup.recordDecisions = recordDecisions
+        return setup
+    }
+
+    /// Runs the replay with SIGINT handled, and prints its notes and the device accuracy on standard error.
+    func replay(_ configuration: ModelConfiguration) throws -> ReplayReport {
+        Replay.installInterruptHandler()
+        defer { Replay.removeInterruptHandler() }
+        let report: ReplayReport
+        do {
+            report = try Replay.run(configuration, setup: setup)
+        } catch let error as ReplayError {
+            throw CommandFailure(message: "replay: \(error)")
+        } catch let error as SystemError {
+            throw CommandFailure(message: "replay: \(error)")
+        }
+        for note in report.notes { StandardError.write("note: \(note)\n") }
+        if report.interrupted { StandardError.write("replay: interrupted; the results cover the time measured so far\n") }
+        if let lateness = report.lateness {
+            StandardError.write("replay: synthetic device completion lateness p50 \(lateness.percentile(50)) ns, p99 \(lateness.percentile(99)) ns, max \(lateness.max) ns over \(lateness.count) completions\n")
+        }
+        let pickup = report.submissionPickup
+        StandardError.write("replay: guest submission to IOThread pop p50 \(pickup.percentile(50)) ns, p90 \(pickup.percentile(90)) ns, p99 \(pickup.percentile(99)) ns\n")
+        if let notification = report.completionNotification {
+            StandardError.write("replay: device completion to IOThread dispatch p50 \(notification.percentile(50)) ns, p90 \(notification.percentile(90)) ns, p99 \(notification.percentile(99)) ns\n")
+        }
+        StandardError.write("replay: guest kicks per I/O \(report.kicksPerIO); CPU inside blocking waits \(report.blockingWaitCPUShare * 100) % of wall time (\(Int(report.blockingWaitCPUNs)) ns per blocking wait)\n")
+        return report
+    }
+}

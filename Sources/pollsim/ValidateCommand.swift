@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import PollModel
+import RealLoop
+import Reporting
+
+/// `pollsim validate`: the same scenario and seed simulated and replayed, metric by metric.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Simulate a scenario and replay it on the real loop with the same seed, and print the errors.",
+        discussion: """
+            Both sides run the scenario with every disk on aio=io_uring and one guest vCPU (what the real loop \
+            implements). The simulator uses --profile, or a quick calibration of this host when none is given. \
+            Prints per metric the simulated value, the measured value and the error: IOPS, p50, p90, p99 and mean \
+            latency in %, IOThread CPU in percentage points, and the demerit (RMS distance between the latency \
+            CDFs at p50/p90/p99, relative to the measured mean). See docs/validation.md.
+            """)
+
+    @Argument(help: "Scenario YAML file (default: the built-in default scenario).")
+    var scenario: String?
+
+    @Option(help: ArgumentHelp("Host profile for the simulation (a file written by `pollsim calibrate`, or a built-in name). Default: calibrate now.", valueName: "host.yaml"))
+    var profile: String?
+
+    @Option(help: "With no --profile: the calibration's --scale.")
+    var calibrationScale: Double = 0.3
+
+    @OptionGroup var replay: ReplayOptions
+    @OptionGroup var options: ScenarioOptions
+
+    @Option(help: "table, json or csv.")
+    var outputFormat: OutputFormat = .table
+
+    @Option(name: .shortAndLong, help: "Write the comparison to this file instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        var scenarioOptions = options
+        if let profile {
+            let path = profile.hasPrefix("/") || HostProfile.builtIn[profile] != nil
+                ? profile : FileManager.default.currentDirectoryPath + "/" + profile
+            scenarioOptions.overrides.append("profile=\(path)")
+        }
+        var configuration = try scenarioOptions.load(scenario)
+        if profile == nil {
+            StandardError.write("validate: no --profile; calibrating this host (scale \(calibrationScale))\n")
+            let calibration = try Calibrator.run(.init(scale: calibrationScale))
+            configuration.profile = calibration.profile()
+        }
+        let prepared = Validation.prepare(configuration)
+        let simulated = try PollSimulator(prepared).run()
+        let measured = try replay.replay(prepared)
+        let report = Validation.compare(simulated: simulated, replay: measured, device: replay.setup.device)
+        let text: String
+        switch outputFormat {
+        case .table: text = report.table()
+        case .csv: text = report.csv()
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            text = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        }
+        if let output {
+            try FileOutput.writeAtomically(text, to: output)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
