@@ -1,40 +1,8 @@
-import Histogram
 #if canImport(Glibc)
 import Glibc
 #endif
 import PollModel
 import SimKernel
-
-/// Latencies of one series with the simulator's LatencyRecorder conventions: an HdrHistogram with 3 significant
-/// digits for the percentiles, the exact sum for the mean.
-public struct LatencySeries: Sendable {
-    public internal(set) var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000,
-                                                           numberOfSignificantValueDigits: .three)
-    public internal(set) var count = 0
-    public internal(set) var sum: Double = 0
-    public internal(set) var bytes = 0
-    public internal(set) var max: Int64 = 0
-
-    @inline(__always)
-    mutating func record(_ latency: Int64, bytes: Int) {
-        let clamped = Swift.max(0, latency)
-        _ = histogram.record(UInt64(clamped))
-        count += 1
-        sum += Double(clamped)
-        self.bytes += bytes
-        if clamped > max { max = clamped }
-    }
-
-    public func percentile(_ p: Double) -> Int64 {
-        count == 0 ? 0 : Int64(histogram.valueAtPercentile(p))
-    }
-
-    public var summary: LatencySummary {
-        guard count > 0 else { return LatencySummary(mean: 0, p50: 0, p90: 0, p99: 0, p99_9: 0, p99_99: 0, max: 0) }
-        return LatencySummary(mean: sum / Double(count), p50: percentile(50), p90: percentile(90), p99: percentile(99),
-                              p99_9: percentile(99.9), p99_99: percentile(99.99), max: max)
-    }
-}
 
 /// The synthetic device model of one scenario device: `parallelism` servers with FIFO waiting, service times drawn
 /// from the device's distribution by the stream the simulator uses ("device:<id>"), then the shared link
