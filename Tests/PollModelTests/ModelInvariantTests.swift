@@ -127,3 +127,43 @@ final class HostCostTests: XCTestCase {
         XCTAssertEqual(Cost(try Distribution.constant(3.3)).draw(stream, times: 3_200), 10_560)
     }
 }
+
+final class WakeUpCostTests: XCTestCase {
+    private func none(_ profile: HostProfile) throws -> RunResult {
+        try Fixture.run(Fixture.single(policy: .none, profile: profile, runtime: 50_000_000, rampTime: 5_000_000))
+    }
+
+    func testWakeUpCPUIsChargedToTheWokenThreadAsSyscallTime() throws {
+        var profile = HostProfile.bareMetal
+        let plain = try none(profile)
+        profile.wakeupCPU = .ns(20_000)
+        let charged = try none(profile)
+        let thread = charged.iothreads[0]
+        XCTAssertEqual(thread.time_ns.total, 50_000_000, "the four states still sum to the window")
+        // Every wake-up now burns 20 µs of CPU before dispatch: more syscall time, fewer I/Os.
+        XCTAssertGreaterThan(thread.time_ns.syscall, plain.iothreads[0].time_ns.syscall)
+        XCTAssertLessThan(charged.iops, plain.iops)
+        let perWakeup = Double(thread.time_ns.syscall - plain.iothreads[0].time_ns.syscall)
+            / (thread.wakeups_per_io * Double(charged.jobs[0].ios))
+        XCTAssertGreaterThan(perWakeup, 15_000)
+    }
+
+    func testFdEventLatencyDelaysOnlyARunningThread() throws {
+        // With no polling the thread is blocked whenever an fd fires: fd-event-latency must not change anything.
+        var profile = HostProfile.bareMetal
+        let plain = try none(profile)
+        profile.fdEventLatency = .ns(15_000)
+        let delayed = try none(profile)
+        XCTAssertEqual(plain.latency_ns, delayed.latency_ns)
+        // A busy-polling thread finds work through io_poll (memory reads), so a late fd only moves when its eventfd
+        // is read (the next dispatch of that handler): latency barely changes.
+        let busy = try Fixture.run(Fixture.single(policy: .busy, profile: profile, runtime: 50_000_000, rampTime: 5_000_000))
+        let busyPlain = try Fixture.run(Fixture.single(policy: .busy, runtime: 50_000_000, rampTime: 5_000_000))
+        XCTAssertEqual(busy.latency_ns.mean, busyPlain.latency_ns.mean, accuracy: busyPlain.latency_ns.mean * 0.01)
+        // A classic-policy thread that finishes polling and dispatch while a kick is in flight sees it late.
+        let classic = try Fixture.run(Fixture.single(policy: .classic, profile: profile, iodepth: 4,
+                                                     runtime: 50_000_000, rampTime: 5_000_000))
+        let classicPlain = try Fixture.run(Fixture.single(policy: .classic, iodepth: 4, runtime: 50_000_000, rampTime: 5_000_000))
+        XCTAssertNotEqual(classic.latency_ns, classicPlain.latency_ns)
+    }
+}

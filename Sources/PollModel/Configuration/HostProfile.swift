@@ -54,6 +54,8 @@ public struct HostProfile: Sendable, Equatable {
     // Wake-up latency of a blocked thread (not CPU time).
     public var wakeupSameCPU: Cost
     public var wakeupCrossCPU: Cost
+    public var wakeupCPU: Cost
+    public var fdEventLatency: Cost
     public var timerOvershoot: Cost
     // Userspace polling (IOThread CPU, accounted as poll time).
     public var pollPass: Cost
@@ -112,6 +114,10 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 2000, source: "estimate; 3.5 µs measured in this VM (platform notes)"),
         .init(key: "wakeup-cross-cpu", keyPath: \.wakeupCrossCPU, meaning: "the same from another CPU (guest kicks and device interrupts arrive this way)",
               bareMetalNs: 5000, source: "estimate; 53-60 µs measured in this VM, where the target vCPU halts (platform notes)"),
+        .init(key: "wakeup-cpu", keyPath: \.wakeupCPU, meaning: "CPU the woken thread spends in the kernel per wake-up (scheduler, ring processing), charged as syscall time",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: the wake-up latency alone); 20-24 µs measured per cross-CPU wake-up in this VM (docs/validation.md), written by pollsim calibrate"),
+        .init(key: "fd-event-latency", keyPath: \.fdEventLatency, meaning: "latency from an fd becoming readable to a running (not blocked) IOThread seeing it (io_uring POLL_ADD completion via task_work)",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: seen at once); 15-20 µs measured in this VM, an inter-processor interrupt (docs/validation.md), written by pollsim calibrate"),
         .init(key: "timer-overshoot", keyPath: \.timerOvershoot, meaning: "how late a kernel timer fires (hybrid polling's sleep)",
               bareMetalNs: 2000, source: "estimate; 40-56 µs at p50 in this VM (platform notes)"),
         .init(key: "poll-pass", keyPath: \.pollPass, meaning: "fixed cost of one run_poll_handlers_once pass (loop, clock read)",
@@ -152,7 +158,8 @@ public struct HostProfile: Sendable, Equatable {
         let zero = Cost.ns(0)
         ioUringEnter = zero; ppollBase = zero; ppollPerFd = zero; epollWait = zero
         ioSubmitBase = zero; ioSubmitPerRequest = zero; ioUringSubmitPerRequest = zero; preadvSync = zero
-        eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; timerOvershoot = zero
+        eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
+        fdEventLatency = zero; timerOvershoot = zero
         pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
         guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero

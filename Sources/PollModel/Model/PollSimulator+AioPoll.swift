@@ -37,6 +37,7 @@ extension PollSimulator {
             threads[thread].accounting.charge(.blocked, from: since, to: now, window: window)
             threads[thread].cursor = now
             if window.contains(now) { threads[thread].counters.wakeups += 1 }
+            spend(thread, .syscall, profile.wakeupCPU.draw(threads[thread].stream))
             beginPollMode(thread)
             startPolling(thread, budget: budget)
         case .blocked, .waking, .synchronousIO:
@@ -256,6 +257,7 @@ extension PollSimulator {
         threads[thread].accounting.charge(.blocked, from: since, to: now, window: window)
         threads[thread].cursor = now
         if window.contains(now) { threads[thread].counters.wakeups += 1 }
+        spend(thread, .syscall, profile.wakeupCPU.draw(threads[thread].stream))
         threads[thread].phase = .running(step: .iterate)
         collectReadyFds(thread)
         startDispatch(thread)
@@ -285,8 +287,23 @@ extension PollSimulator {
         schedulePollStop(thread, at: passEnd)
     }
 
-    /// A handler's fd became readable (a guest kick on an ioeventfd, a backend's eventfd).
+    /// A handler's fd became readable (a guest kick on an ioeventfd, a backend's eventfd). A blocked thread is woken
+    /// (after `wakeup-cross-cpu`); a running one sees the event after `fd-event-latency`.
     func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
+        switch threads[thread].phase {
+        case .blocked, .sleeping:
+            fdVisible(thread, handler)
+        default:
+            let latency = profile.fdEventLatency.draw(threads[thread].stream)
+            if latency > 0 {
+                kernel.schedule(.fdVisible(thread: thread, handler: handler), after: latency)
+            } else {
+                fdVisible(thread, handler)
+            }
+        }
+    }
+
+    func fdVisible(_ thread: Int, _ handler: HandlerID) {
         let onList = threads[thread].pollList.contains(handler)
         if !threads[thread].fdReady[handler] {
             threads[thread].fdReady[handler] = true

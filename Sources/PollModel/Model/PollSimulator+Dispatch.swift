@@ -131,6 +131,7 @@ extension PollSimulator {
         threads[thread].accounting.charge(.blocked, from: since, to: resumed, window: window)
         threads[thread].cursor = resumed
         if window.contains(now) { threads[thread].counters.wakeups += 1 }
+        spend(thread, .syscall, profile.wakeupCPU.draw(stream))
         requests[request].synchronous = false
         spend(thread, .dispatch, profile.requestComplete.draw(stream))
         threads[thread].completedBuffer.append(request)
