@@ -10,6 +10,9 @@ replication: the varied keys as columns named by key path or case name, `point`,
 `pollsim run --output-format csv`: `scenario`, `seed`, `iops`, `cpu_cores`, `lat_p50_ns`, ...; docs/output-format.md).
 A notebook that reads that table does not care which of the two produced it: switching to `pollsim sweep` means
 replacing the call to `run_grid` by `pandas.read_csv` of the sweep's file.
+
+`run_validation` runs one `pollsim validate ... --output-format json` (a simulation and a real io_uring replay) and
+returns its ValidationReport, cached the same way.
 """
 
 from __future__ import annotations
@@ -324,31 +327,70 @@ def csv_row(result: Mapping) -> dict:
     return row
 
 
-# MARK: the validation document (stand-in until `pollsim validate` lands)
+# MARK: validation reports (`pollsim validate`)
 
-def cdf_document(frame: pd.DataFrame) -> dict:
-    """A `--latency-cdf` table as the validation document's `latency_cdf`: job -> [[latency_ns, fraction], ...]."""
-    return {job: [[int(latency), float(fraction)] for latency, fraction in zip(group.latency_ns, group.fraction)]
-            for job, group in frame.groupby("job", sort=False)}
+def validation_command(runner: Runner, device: str = "synthetic", profile: str | os.PathLike | None = None,
+                       sets=None, seed: int | None = None, prefix: Sequence[str] = ()) -> list[str]:
+    """`[prefix...] pollsim validate SCENARIO --device DEVICE [--profile P] [--set k=v]... [--seed N]
+    --output-format json`: a ValidationReport (Sources/RealLoop/Validation.swift) on standard output."""
+    command = [*prefix, str(runner.binary), "validate"]
+    if runner.scenario is not None:
+        command.append(str(runner.scenario))
+    command += ["--device", str(device)]
+    if profile:
+        command += ["--profile", os.path.abspath(profile)]
+    for item in _normalise_sets(sets):
+        command += ["--set", item]
+    if seed is not None:
+        command += ["--seed", str(seed)]
+    return command + ["--output-format", "json"]
 
 
-def standin_validation_document(runner: Runner, simulated_sets=None, measured_sets=None, seed: int | None = None,
-                                measured_seed: int | None = None) -> dict:
-    """A validation document made of two `pollsim run` calls: the "measured" side is a *different scenario* (the
-    runner's scenario with `measured_sets`), standing in for a real measurement until `pollsim validate` lands."""
-    simulated, measured = runner.run_many([
-        {"sets": simulated_sets, "seed": seed, "latency_cdf": True},
-        {"sets": measured_sets, "seed": measured_seed if measured_seed is not None else seed, "latency_cdf": True},
-    ])
+def run_validation(runner: Runner, device: str = "synthetic", profile: str | os.PathLike | None = None,
+                   sets=None, seed: int | None = None, prefix: Sequence[str] = (), cache: bool = True) -> dict:
+    """Runs one `pollsim validate` (a simulation and a real io_uring replay of the same scenario and seed) and returns
+    its ValidationReport as a dict, with the command line added as `command`.
 
-    def side(output: RunOutput, origin: str) -> dict:
-        return {**output.result, "latency_cdf": cdf_document(output.latency_cdf_frame()), "origin": origin}
-
-    return {
-        "format": "pollsim-validation",
-        "version": 0,
-        "standin": True,
-        "note": "stand-in until pollsim validate lands: 'measured' is a second simulation of a different scenario",
-        "simulated": side(simulated, "pollsim " + " ".join(_quote(part) for part in simulated.args)),
-        "measured": side(measured, "stand-in: pollsim " + " ".join(_quote(part) for part in measured.args)),
-    }
+    Validations run one at a time (the replay spins a thread on each of the two CPUs), never in parallel. With
+    `cache`, the report is kept under `<out_dir>/cache/validate-<key>/report.json`, keyed like `run`'s results plus
+    the profile's text and `prefix`; a cached report is a past *measurement*, read back as it was. Raises
+    RuntimeError with pollsim's standard error when the command fails (no io_uring, refused scenario, ...).
+    """
+    command = validation_command(runner, device, profile, sets, seed, prefix)
+    normalised = _normalise_sets(sets)
+    key_args = tuple(part for part in command if part not in (str(runner.binary), str(runner.scenario)))
+    profiles = runner._profile_digests(normalised)
+    if profile:
+        profiles["--profile"] = _sha256_file(Path(profile))
+    identity = {"binary": runner._binary_digest,
+                "scenario": _sha256_file(runner.scenario) if runner.scenario else "built-in default",
+                "profiles": profiles, "args": [part for part in key_args if part != os.path.abspath(profile or "")]}
+    directory = runner.cache_dir / ("validate-" + hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
+                                    .hexdigest()[:24])
+    done = directory / "report.json"
+    if cache and done.is_file():
+        with runner._lock:
+            runner.cache_hits += 1
+        return json.loads(done.read_text())
+    completed = subprocess.run(command, capture_output=True, text=True)
+    shown = " ".join(_quote(part) for part in command)
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"pollsim validate failed (exit {completed.returncode}): the real io_uring loop did not run. Usual "
+            f"causes: io_uring unavailable on this machine (kernel.io_uring_disabled, a seccomp filter, an old "
+            f"kernel), a device it cannot open, or a scenario the real loop refuses; pollsim's message below says "
+            f"which. Command:\n  {shown}\npollsim's standard error:\n"
+            f"{completed.stderr.strip()}")
+    try:
+        report = json.loads(completed.stdout)
+    except json.JSONDecodeError as error:
+        raise RuntimeError(f"pollsim validate did not print a JSON report ({error}):\n  {shown}\n"
+                           f"{completed.stdout[:2000]}") from error
+    report["command"] = shown
+    report["stderr"] = completed.stderr.strip()
+    if cache:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "report.json").write_text(json.dumps(report, indent=1) + "\n")
+    with runner._lock:
+        runner.runs += 1
+    return report

@@ -44,7 +44,7 @@ NOTEBOOKS: dict[str, tuple[list[str], dict]] = {
     ),
     "sim-vs-measurement.ipynb": (
         ["sim-vs-measurement-scatter.png", "sim-vs-measurement-cdf.png"],
-        {"runtime": "20ms"},
+        {"runtime": "60ms", "ramp_time": "10ms"},  # real time: each policy's replay runs ramp + runtime
     ),
     "poll-time.ipynb": (
         ["poll-time.png", "poll-time-overview.png"],
