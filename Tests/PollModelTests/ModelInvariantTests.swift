@@ -140,12 +140,16 @@ final class WakeUpCostTests: XCTestCase {
         let charged = try none(profile)
         let thread = charged.iothreads[0]
         XCTAssertEqual(thread.time_ns.total, 50_000_000, "the four states still sum to the window")
-        // Every wake-up now burns 20 µs of CPU before dispatch: more syscall time, fewer I/Os.
+        // The end of every blocked stretch that ends in a wake-up is now CPU: more syscall time, less blocked time,
+        // and no added latency (the CPU overlaps the wake-up latency).
         XCTAssertGreaterThan(thread.time_ns.syscall, plain.iothreads[0].time_ns.syscall)
-        XCTAssertLessThan(charged.iops, plain.iops)
-        let perWakeup = Double(thread.time_ns.syscall - plain.iothreads[0].time_ns.syscall)
-            / (thread.wakeups_per_io * Double(charged.jobs[0].ios))
-        XCTAssertGreaterThan(perWakeup, 15_000)
+        XCTAssertEqual(charged.latency_ns, plain.latency_ns)
+        XCTAssertLessThan(thread.time_ns.blocked, plain.iothreads[0].time_ns.blocked)
+        let moved = thread.time_ns.syscall - plain.iothreads[0].time_ns.syscall
+        XCTAssertEqual(moved, plain.iothreads[0].time_ns.blocked - thread.time_ns.blocked, "blocked time became CPU")
+        let perWakeup = Double(moved) / (thread.wakeups_per_io * Double(charged.jobs[0].ios))
+        XCTAssertGreaterThan(perWakeup, 1_000)
+        XCTAssertLessThanOrEqual(perWakeup, 20_000, "never more than wakeup-cpu per wake-up")
     }
 
     func testFdEventLatencyDelaysOnlyARunningThread() throws {

@@ -114,7 +114,7 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 2000, source: "estimate; 3.5 µs measured in this VM (platform notes)"),
         .init(key: "wakeup-cross-cpu", keyPath: \.wakeupCrossCPU, meaning: "the same from another CPU (guest kicks and device interrupts arrive this way)",
               bareMetalNs: 5000, source: "estimate; 53-60 µs measured in this VM, where the target vCPU halts (platform notes)"),
-        .init(key: "wakeup-cpu", keyPath: \.wakeupCPU, meaning: "CPU the woken thread spends in the kernel per wake-up (scheduler, ring processing), charged as syscall time",
+        .init(key: "wakeup-cpu", keyPath: \.wakeupCPU, meaning: "CPU the woken thread spends in the kernel per wake-up, within the wake-up latency: the end of each blocked stretch counts as syscall time",
               bareMetalNs: 0, source: "not estimated for bare metal (0: the wake-up latency alone); 20-24 µs measured per cross-CPU wake-up in this VM (docs/validation.md), written by pollsim calibrate"),
         .init(key: "fd-event-latency", keyPath: \.fdEventLatency, meaning: "latency from an fd becoming readable to a running (not blocked) IOThread seeing it (io_uring POLL_ADD completion via task_work)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: seen at once); 15-20 µs measured in this VM, an inter-processor interrupt (docs/validation.md), written by pollsim calibrate"),

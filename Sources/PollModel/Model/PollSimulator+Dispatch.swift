@@ -128,10 +128,8 @@ extension PollSimulator {
               case .synchronousIO(let waiting, let since) = threads[thread].phase, waiting == request else { return }
         let stream = threads[thread].stream
         let resumed = now + profile.wakeupCrossCPU.draw(stream)
-        threads[thread].accounting.charge(.blocked, from: since, to: resumed, window: window)
+        chargeWakeUp(thread, blockedSince: since, until: resumed)
         threads[thread].cursor = resumed
-        if window.contains(now) { threads[thread].counters.wakeups += 1 }
-        spend(thread, .syscall, profile.wakeupCPU.draw(stream))
         requests[request].synchronous = false
         spend(thread, .dispatch, profile.requestComplete.draw(stream))
         threads[thread].completedBuffer.append(request)
