@@ -23,8 +23,8 @@ enum ModelEvent {
     case guestSeen(request: Int)
     /// An IOThread's CPU work up to this instant is done; `generation` discards stale continuations.
     case threadResume(thread: Int, generation: UInt32)
-    /// An fd event becomes visible to a running IOThread (after `fd-event-latency`).
-    case fdVisible(thread: Int, handler: Int)
+    /// An fd event that fired at `firedAt` becomes visible to a running IOThread (after `fd-event-latency`).
+    case fdVisible(thread: Int, handler: Int, firedAt: SimTime)
     /// A blocked IOThread is running again after a wake-up.
     case threadWoken(thread: Int, generation: UInt32)
     /// A vhost worker should look at its work list.

@@ -298,18 +298,23 @@ extension PollSimulator {
     func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
         switch threads[thread].phase {
         case .blocked, .sleeping:
-            fdVisible(thread, handler)
+            fdVisible(thread, handler, firedAt: now)
         default:
             let latency = profile.fdEventLatency.draw(threads[thread].stream)
             if latency > 0 {
-                kernel.schedule(.fdVisible(thread: thread, handler: handler), after: latency)
+                kernel.schedule(.fdVisible(thread: thread, handler: handler, firedAt: now), after: latency)
             } else {
-                fdVisible(thread, handler)
+                fdVisible(thread, handler, firedAt: now)
             }
         }
     }
 
-    func fdVisible(_ thread: Int, _ handler: HandlerID) {
+    /// The fd event that fired at `firedAt` reaches the thread. A thread blocked when the event fired is woken after
+    /// `wakeup-cross-cpu`. One that was running then and has blocked since is woken as the event becomes visible:
+    /// the delivery (the interrupt that `fd-event-latency` stands for) reaches it on its way into the wait, before its
+    /// CPU has gone idle (the replay measures guest submission to IOThread pop at about fd-event-latency, not a full
+    /// wake-up, docs/validation.md).
+    func fdVisible(_ thread: Int, _ handler: HandlerID, firedAt: SimTime) {
         let onList = threads[thread].pollList.contains(handler)
         if !threads[thread].fdReady[handler] {
             threads[thread].fdReady[handler] = true
@@ -324,7 +329,7 @@ extension PollSimulator {
         case .blocked(let since), .sleeping(let since, _):
             threads[thread].phase = .waking(since: since)
             let generation = threads[thread].nextGeneration()
-            let latency = profile.wakeupCrossCPU.draw(threads[thread].stream)
+            let latency = firedAt < now ? 0 : profile.wakeupCrossCPU.draw(threads[thread].stream)
             kernel.schedule(.threadWoken(thread: thread, generation: generation), after: latency)
         case .polling(let start, let passCost, _, let stopAt):
             // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass.
