@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SimKernel
 
 /// The guest: fio-style jobs on vCPUs. A request's guest-visible latency runs from the job issuing it to the vCPU
@@ -130,7 +133,3 @@ extension PollSimulator {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
