@@ -51,7 +51,7 @@ let package = Package(
         // The real loop: an io_uring IOThread running the same PollingPolicy code, a guest driver, file and synthetic
         // devices, calibration and validation. Every system call is in RealLoop/System.swift.
         .target(name: "RealLoop", dependencies: [
-            "CURing", "PollingPolicy", "PollModel", "SimKernel",
+            "CURing", "PollingPolicy", "PollModel", "Reporting", "SimKernel",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
 

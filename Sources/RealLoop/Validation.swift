@@ -1,4 +1,5 @@
 import PollModel
+import Reporting
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -194,18 +195,14 @@ extension ValidationReport {
 
     /// CSV: one row per metric, with the scenario, policy and device repeated (tidy data).
     public func csv(header: Bool = true) -> String {
-        var lines: [String] = []
-        if header { lines.append("scenario,seed,policy,device,metric,simulated,measured,error,error_unit,target") }
+        var text = header ? "scenario,seed,policy,device,metric,simulated,measured,error,error_unit,target\n" : ""
         for m in metrics {
-            lines.append([scenario, "\(seed)", policy, device, m.metric, "\(m.simulated)", "\(m.measured)", "\(m.error)",
-                          m.errorUnit, m.target.map { "\($0)" } ?? ""].map(csvField).joined(separator: ","))
+            text += ResultFormatter.csvRecord([scenario, "\(seed)", policy, device, m.metric, "\(m.simulated)",
+                                               "\(m.measured)", "\(m.error)", m.errorUnit, m.target.map { "\($0)" } ?? ""])
         }
-        return lines.joined(separator: "\n") + "\n"
+        return text
     }
 
-    private func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
 }
 
 private extension String {

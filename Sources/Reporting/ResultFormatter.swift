@@ -29,6 +29,12 @@ public enum ResultFormatter {
         CSVOutput.render(results)
     }
 
+    /// One RFC 4180 record: fields joined by commas, each quoted (inner quotes doubled) when it holds a comma, a quote,
+    /// CR or LF, terminated by `\n`. For the other CSV files pollsim writes (comparisons, validations).
+    public static func csvRecord(_ fields: [String]) -> String {
+        CSVOutput.line(fields)
+    }
+
     /// One result in the given format; CSV gets a header and a single row without extra columns.
     public static func format(_ result: RunResult, as format: OutputFormat) -> String {
         switch format {

@@ -1,4 +1,6 @@
+import Foundation
 import PollModel
+import Reporting
 
 /// `pollsim compare`: the baseline-vs-candidate table of the seed threads (seed 003), from two plans over the same
 /// grid, replications and seeds. Replication k of a point runs with the same seed for the baseline and the candidate
@@ -110,63 +112,62 @@ public struct Comparison: Sendable {
 
     /// One row per point: the axes, then `valueColumns` (`*_ci` are 95 % half-widths; empty when not finite).
     public func csv() -> String {
-        var lines = [Comparison.csvLine(axisNames + Comparison.valueColumns)]
-        for row in rows { lines.append(Comparison.csvLine(row.columns.map(\.1) + values(row))) }
+        var lines = [ResultFormatter.csvRecord(axisNames + Comparison.valueColumns)]
+        for row in rows { lines.append(ResultFormatter.csvRecord(row.columns.map(\.1) + values(row))) }
         return lines.joined()
     }
 
     /// `{"threshold_pct":5,"replications":3,"base_seed":1,"regressions":3,"rows":[{"point":0,"axes":{...},...}]}`,
     /// keys sorted, non-finite numbers as null.
     public func json() -> String {
-        func number(_ value: Double) -> String { value.isFinite ? NumberText.shortest(value) : "null" }
-        var text = "{\n"
-        text += "  \"base_seed\" : \(baseSeed),\n"
-        text += "  \"regressions\" : \(regressions),\n"
-        text += "  \"replications\" : \(replications),\n"
-        text += "  \"rows\" : [\n"
-        text += rows.map { row in
-            let axes = row.columns.map { "\(Comparison.jsonString($0)) : \(Comparison.jsonString($1))" }.joined(separator: ", ")
-            return "    {\"axes\" : {\(axes)}, \"baseline_cpu_pct\" : \(number(row.baselineCPU.mean)), "
-                + "\"baseline_iops\" : \(number(row.baselineIOPS.mean)), \"baseline_iops_ci\" : \(number(row.baselineIOPS.halfWidth)), "
-                + "\"candidate_cpu_pct\" : \(number(row.candidateCPU.mean)), "
-                + "\"candidate_iops\" : \(number(row.candidateIOPS.mean)), \"candidate_iops_ci\" : \(number(row.candidateIOPS.halfWidth)), "
-                + "\"diff_pct\" : \(number(row.diffPercent)), \"diff_pct_ci\" : \(number(row.diffHalfWidthPercent)), "
-                + "\"point\" : \(row.point), \"regression\" : \(row.regression)}"
-        }.joined(separator: ",\n")
-        text += rows.isEmpty ? "  ],\n" : "\n  ],\n"
-        text += "  \"rows_total\" : \(rows.count),\n"
-        text += "  \"summary\" : \(Comparison.jsonString(summaryLine)),\n"
-        text += "  \"threshold_pct\" : \(number(threshold))\n"
-        text += "}\n"
-        return text
+        let document = JSONDocument(
+            base_seed: baseSeed, regressions: regressions, replications: replications,
+            rows: rows.map { row in
+                JSONDocument.Row(
+                    axes: Dictionary(row.columns, uniquingKeysWith: { first, _ in first }),
+                    baseline_cpu_pct: .init(row.baselineCPU.mean), baseline_iops: .init(row.baselineIOPS.mean),
+                    baseline_iops_ci: .init(row.baselineIOPS.halfWidth), candidate_cpu_pct: .init(row.candidateCPU.mean),
+                    candidate_iops: .init(row.candidateIOPS.mean), candidate_iops_ci: .init(row.candidateIOPS.halfWidth),
+                    diff_pct: .init(row.diffPercent), diff_pct_ci: .init(row.diffHalfWidthPercent), point: row.point,
+                    regression: row.regression)
+            },
+            rows_total: rows.count, summary: summaryLine, threshold_pct: .init(threshold))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Every field is a plain number, string, bool or dictionary of strings: encoding cannot fail.
+        return String(decoding: try! encoder.encode(document), as: UTF8.self) + "\n"
     }
 
-    static func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }.joined(separator: ",") + "\n"
-    }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+    /// The shape of `json()`; field names are the JSON keys.
+    private struct JSONDocument: Encodable {
+        struct Row: Encodable {
+            var axes: [String: String]
+            var baseline_cpu_pct, baseline_iops, baseline_iops_ci: FiniteOrNull
+            var candidate_cpu_pct, candidate_iops, candidate_iops_ci: FiniteOrNull
+            var diff_pct, diff_pct_ci: FiniteOrNull
+            var point: Int
+            var regression: Bool
         }
-        return out + "\""
+
+        var base_seed: UInt64
+        var regressions: Int
+        var replications: Int
+        var rows: [Row]
+        var rows_total: Int
+        var summary: String
+        var threshold_pct: FiniteOrNull
+    }
+
+    /// A number that is written as null when it is not finite (JSON has no NaN or infinity).
+    private struct FiniteOrNull: Encodable {
+        let value: Double
+        init(_ value: Double) { self.value = value }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
+        }
     }
 }
 
