@@ -2,46 +2,6 @@ import PollModel
 import PollingPolicy
 import Synchronization
 
-/// Where the IOThread sends the requests it pops from its virtqueues (QEMU's aio=io_uring backend): SQEs on the
-/// backend ring, whose completions come back on that same ring. The ring's fd is an AioHandler (the "completions"
-/// handler): its io_poll checks the CQ ring from userspace, and the fd monitor watches its fd with POLL_ADD, as
-/// QEMU's block/io_uring.c registers its ring.
-enum BackendTarget {
-    /// Reads (and writes) of a file or block device opened with O_DIRECT, into the request's aligned buffer.
-    case file(fd: Int32)
-    /// The synthetic device: an IORING_OP_MSG_RING per request into the device model's ring.
-    case synthetic(deviceRingFd: Int32)
-}
-
-/// The measured window, in CLOCK_MONOTONIC ns, shared by every thread of a replay.
-struct WallWindow: Sendable {
-    /// When the guest starts submitting.
-    let origin: Int64
-    /// Warm-up (ramp_time) ends, measurement starts.
-    let start: Int64
-    let end: Int64
-}
-
-/// One IOThread's measurements, read by the orchestrator after the thread stopped.
-struct IOThreadMeasurement {
-    var spanNs: Int64 = 0
-    var pollNs: Int64 = 0
-    var dispatchNs: Int64 = 0
-    var syscallNs: Int64 = 0
-    var wakeups = 0
-    /// Waits that blocked (wall time exceeded CPU time by more than 1 µs) and the thread CPU time spent in them: on
-    /// this VM a wake-up is charged to the woken thread's CPU clock (about the wake-up latency itself).
-    var blockingWaits = 0
-    var blockingWaitCPUNs: Int64 = 0
-    /// Synthetic device: from the device model posting a completion to the IOThread dispatching it.
-    var completionNotification = LatencySeries()
-    /// From the guest's submission to the IOThread popping the request (kick or poll, then dispatch).
-    var submissionPickup = LatencySeries()
-    var counters = LoopCounters()
-    var adjustments = 0
-    var resets = 0
-}
-
 /// A real QEMU IOThread: one pthread running aio_poll iterations over an io_uring fd monitor (fdmon-io_uring), with
 /// virtqueue handlers and a backend completions handler on a PollList, the poll budget decided by the PollingPolicy
 /// code the simulator runs.
