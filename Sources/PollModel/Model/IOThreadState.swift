@@ -55,15 +55,28 @@ struct IOThreadState {
     var inWorkList: [Bool] = []
     /// Number of handlers on the poll list with work.
     var workOnListCount = 0
-    /// The handler's fd is readable (a kick, an eventfd write).
+    /// The handler's fd is readable: an ioeventfd or eventfd whose counter is not zero (set by a kick or a write,
+    /// cleared by the read in its io_read handler), or a backend ring with completions in it (cleared by reaping).
+    var fdSignalled: [Bool] = []
+    /// The fd monitor reports the handler's fd at its next wait. With poll/epoll: the fd was readable when the
+    /// monitor looked (level-triggered). With io_uring: the POLL_ADD's CQE is in the ring, and need_wait() is true
+    /// until a wait consumes it, whether or not polling has meanwhile found and dispatched the handler's work
+    /// (io_poll_ready does not clear an eventfd): a kick that raced with io_poll_begin ends the next polling phase.
     var fdReady: [Bool] = []
     /// Handlers whose fd became readable since the last wait collected them, each at most once (`inFdReadyList`):
     /// a thread that never blocks never collects, so the list must stay bounded by the handler count.
     var fdReadyList: [HandlerID] = []
     var inFdReadyList: [Bool] = []
     var fdReadyCount = 0
-    /// Number of handlers not on the poll list whose fd is readable: io_uring's need_wait() sees their CQEs.
-    var fdReadyOffListCount = 0
+    /// io_uring only: the handler's one-shot POLL_ADD is armed. It fires once (disarming) when the fd is signalled;
+    /// after a wait has consumed its CQE it is re-armed by the next wait's submission, and fires at once if the fd is
+    /// still readable then. Between the two, polling is not interrupted by that fd.
+    var armed: [Bool] = []
+    /// io_uring only: handlers whose CQE a wait consumed, re-armed by the next wait.
+    var rearmList: [HandlerID] = []
+    /// The current iteration's wait reported the handler's fd: its io_read runs (and reads the eventfd), not only
+    /// io_poll_ready.
+    var readyByFd: [Bool] = []
 
     // Dispatch in progress.
     var ready: [HandlerID] = []
@@ -114,8 +127,11 @@ struct IOThreadState {
         roles.append(role)
         hasWork.append(false)
         inWorkList.append(false)
+        fdSignalled.append(false)
         fdReady.append(false)
         inFdReadyList.append(false)
+        armed.append(true)
+        readyByFd.append(false)
         isReady.append(false)
         return roles.count - 1
     }

@@ -84,8 +84,8 @@ extension PollSimulator {
         if let timeline {
             timeline(start, threads[thread].config.id, threads[thread].policy.contextPollNs, budget)
         }
-        // io_uring's need_wait(): a CQE is pending for an fd that polling does not watch.
-        let needWait = threads[thread].config.fdmon == .ioUring && threads[thread].fdReadyOffListCount > 0
+        // io_uring's need_wait(): a CQE is pending in the fd monitor's ring.
+        let needWait = threads[thread].config.fdmon == .ioUring && threads[thread].fdReadyCount > 0
         guard budget > 0, !needWait else {
             enterWait(thread)
             return
@@ -117,6 +117,12 @@ extension PollSimulator {
         endPollMode(thread)
         spend(thread, .syscall, waitSyscallCost(thread))
         if window.contains(now) { threads[thread].counters.syscalls += 1 }
+        rearmPollAdds(thread)
+        if threads[thread].fdReadyCount > 0 {
+            // A re-armed fd was readable already: the wait returns at once.
+            resume(thread, step: .waitSyscallDone, at: threads[thread].cursor)
+            return
+        }
         let since = threads[thread].cursor
         threads[thread].phase = .sleeping(since: since, budget: budget)
         let generation = threads[thread].nextGeneration()
@@ -180,7 +186,11 @@ extension PollSimulator {
         }
         removeIdleHandlers(thread, now: end)
         if found, window.contains(end) { threads[thread].counters.pollHits += 1 }
-        if !threads[thread].ready.isEmpty {
+        if !threads[thread].ready.isEmpty && threads[thread].config.fdmon == .ioUring && threads[thread].fdReadyCount > 0 {
+            // Work found, but need_wait() is true as well: aio_poll still calls wait (timeout 0), which leaves poll
+            // mode and reaps the CQEs into the same dispatch.
+            enterWait(thread)
+        } else if !threads[thread].ready.isEmpty {
             startDispatch(thread)
         } else if threads[thread].cursor > now {
             resume(thread, step: .enterWait, at: threads[thread].cursor)
@@ -203,7 +213,6 @@ extension PollSimulator {
                 threads[thread].workOnListCount -= 1
                 markReady(thread, handler)
             }
-            if threads[thread].fdReady[handler] { threads[thread].fdReadyOffListCount += 1 }
         }
     }
 
@@ -211,12 +220,38 @@ extension PollSimulator {
     func enterWait(_ thread: Int) {
         threads[thread].cursor = max(threads[thread].cursor, now)
         if endPollMode(thread) {
+            // The final io_poll found work: wait with timeout 0. With io_uring that enters the kernel only to submit
+            // pending re-arms, then reaps the CQEs already in the ring; the model skips poll/epoll's non-blocking
+            // wait call (docs/model.md).
+            if threads[thread].config.fdmon == .ioUring {
+                if !threads[thread].rearmList.isEmpty {
+                    spend(thread, .syscall, profile.ioUringEnter.draw(threads[thread].stream))
+                    if window.contains(now) { threads[thread].counters.syscalls += 1 }
+                    rearmPollAdds(thread)
+                }
+                collectReadyFds(thread)
+            }
             startDispatch(thread)
             return
         }
         spend(thread, .syscall, waitSyscallCost(thread))
         if window.contains(now) { threads[thread].counters.syscalls += 1 }
+        rearmPollAdds(thread)
         resume(thread, step: .waitSyscallDone, at: threads[thread].cursor)
+    }
+
+    /// io_uring: the wait's submission re-arms the one-shot POLL_ADD of every handler whose CQE an earlier wait
+    /// consumed; one whose fd is readable again completes during the submission itself.
+    private func rearmPollAdds(_ thread: Int) {
+        guard !threads[thread].rearmList.isEmpty else { return }
+        for handler in threads[thread].rearmList {
+            if threads[thread].fdSignalled[handler] {
+                fdVisible(thread, handler, firedAt: now)
+            } else {
+                threads[thread].armed[handler] = true
+            }
+        }
+        threads[thread].rearmList.removeAll(keepingCapacity: true)
     }
 
     /// poll_set_started(false): io_poll_end re-enables notifications, then one last io_poll per handler catches
@@ -294,8 +329,14 @@ extension PollSimulator {
     }
 
     /// A handler's fd became readable (a guest kick on an ioeventfd, a backend's eventfd). A blocked thread is woken
-    /// (after `wakeup-cross-cpu`); a running one sees the event after `fd-event-latency`.
+    /// (after `wakeup-cross-cpu`); a running one sees the event after `fd-event-latency`. With io_uring, only an
+    /// armed POLL_ADD reports it (once); a disarmed one sees the fd when the next wait re-arms it.
     func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
+        threads[thread].fdSignalled[handler] = true
+        if threads[thread].config.fdmon == .ioUring {
+            guard threads[thread].armed[handler] else { return }
+            threads[thread].armed[handler] = false
+        }
         switch threads[thread].phase {
         case .blocked, .sleeping:
             fdVisible(thread, handler, firedAt: now)
@@ -315,7 +356,10 @@ extension PollSimulator {
     /// CPU has gone idle (the replay measures guest submission to IOThread pop at about fd-event-latency, not a full
     /// wake-up, docs/validation.md).
     func fdVisible(_ thread: Int, _ handler: HandlerID, firedAt: SimTime) {
-        let onList = threads[thread].pollList.contains(handler)
+        let ioUring = threads[thread].config.fdmon == .ioUring
+        // poll/epoll are level-triggered: an fd read (cleared) before the monitor looked is not reported. An io_uring
+        // CQE, once posted, stays.
+        guard ioUring || threads[thread].fdSignalled[handler] else { return }
         if !threads[thread].fdReady[handler] {
             threads[thread].fdReady[handler] = true
             threads[thread].fdReadyCount += 1
@@ -323,7 +367,6 @@ extension PollSimulator {
                 threads[thread].inFdReadyList[handler] = true
                 threads[thread].fdReadyList.append(handler)
             }
-            if !onList { threads[thread].fdReadyOffListCount += 1 }
         }
         switch threads[thread].phase {
         case .blocked(let since), .sleeping(let since, _):
@@ -332,8 +375,9 @@ extension PollSimulator {
             let latency = firedAt < now ? 0 : profile.wakeupCrossCPU.draw(threads[thread].stream)
             kernel.schedule(.threadWoken(thread: thread, generation: generation), after: latency)
         case .polling(let start, let passCost, _, let stopAt):
-            // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass.
-            guard !onList, threads[thread].config.fdmon == .ioUring else { return }
+            // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass, whether or not the
+            // handler is polled (a racing kick, a backend completion whose work polling has already found).
+            guard ioUring else { return }
             let passEnd = start + max(1, ceilDiv(now - start, passCost)) * passCost
             if stopAt == nil || passEnd < stopAt! { schedulePollStop(thread, at: passEnd) }
         default:
@@ -349,10 +393,20 @@ extension PollSimulator {
         threads[thread].ready.append(handler)
     }
 
+    /// The wait reports the ready fds: their handlers are dispatched through io_read. With io_uring this consumes
+    /// the CQEs (need_wait() turns false) and queues the POLL_ADD re-arms for the next wait.
     private func collectReadyFds(_ thread: Int) {
+        let ioUring = threads[thread].config.fdmon == .ioUring
         for handler in threads[thread].fdReadyList {
             threads[thread].inFdReadyList[handler] = false
-            if threads[thread].fdReady[handler] { markReady(thread, handler) }
+            guard threads[thread].fdReady[handler] else { continue }
+            markReady(thread, handler)
+            threads[thread].readyByFd[handler] = true
+            if ioUring {
+                threads[thread].fdReady[handler] = false
+                threads[thread].fdReadyCount -= 1
+                threads[thread].rearmList.append(handler)
+            }
         }
         threads[thread].fdReadyList.removeAll(keepingCapacity: true)
     }
@@ -377,13 +431,13 @@ extension PollSimulator {
         if threads[thread].pollList.contains(handler) { threads[thread].workOnListCount -= 1 }
     }
 
-    /// Clears a handler's fd; returns whether it was readable (the caller pays the eventfd read).
-    func clearFd(_ thread: Int, _ handler: HandlerID) -> Bool {
-        guard threads[thread].fdReady[handler] else { return false }
+    /// The handler's fd is no longer readable (its eventfd was read, or its ring reaped empty). poll/epoll would
+    /// no longer report it; an io_uring CQE already posted for it stays in the ring.
+    func clearFd(_ thread: Int, _ handler: HandlerID) {
+        threads[thread].fdSignalled[handler] = false
+        guard threads[thread].config.fdmon != .ioUring, threads[thread].fdReady[handler] else { return }
         threads[thread].fdReady[handler] = false
         threads[thread].fdReadyCount -= 1
-        if !threads[thread].pollList.contains(handler) { threads[thread].fdReadyOffListCount -= 1 }
-        return true
     }
 
     func setNotifications(_ thread: Int, _ handler: HandlerID, enabled: Bool) {

@@ -46,9 +46,18 @@ extension PollSimulator {
     private func beginHandler(_ thread: Int, _ handler: HandlerID) {
         let stream = threads[thread].stream
         spend(thread, .dispatch, profile.handlerDispatch.draw(stream))
-        if clearFd(thread, handler) {
-            spend(thread, .syscall, profile.eventfdRead.draw(stream))
-            countSyscall(thread)
+        if threads[thread].readyByFd[handler] {
+            // io_read: event_notifier_test_and_clear on an eventfd; the io_uring backend's ring fd needs no read.
+            threads[thread].readyByFd[handler] = false
+            clearFd(thread, handler)
+            if hasEventfd(thread, handler) {
+                spend(thread, .syscall, profile.eventfdRead.draw(stream))
+                countSyscall(thread)
+            }
+        } else if case .completions(let index) = threads[thread].roles[handler],
+                  threads[thread].completionQueues[index].backend == .ioUring {
+            // io_poll_ready leaves an eventfd set, but reaping the io_uring backend's ring empties it.
+            clearFd(thread, handler)
         }
         clearWork(thread, handler)
         switch threads[thread].roles[handler] {
@@ -105,6 +114,7 @@ extension PollSimulator {
             case .ioUring:
                 spend(thread, .syscall, profile.ioUringEnter.draw(stream) + profile.ioUringSubmitPerRequest.draw(stream, times: chunk))
                 countSyscall(thread)
+                submissionWokeRingPollers(thread, queues[queue].completionHandler)
             case .threads:
                 // One worker wake-up per request; the worker's own preadv is off this thread.
                 for _ in 0..<chunk {
@@ -151,11 +161,9 @@ extension PollSimulator {
     /// update point).
     private func endHandler(_ thread: Int, _ handler: HandlerID) {
         if threads[thread].polls, !threads[thread].pollList.contains(handler) {
-            let wasFdReady = threads[thread].fdReady[handler]
             threads[thread].pollList.insert(handler)
             threads[thread].positionsValid = false
             if threads[thread].hasWork[handler] { threads[thread].workOnListCount += 1 }
-            if wasFdReady { threads[thread].fdReadyOffListCount -= 1 }
             if threads[thread].pollStarted {
                 setNotifications(thread, handler, enabled: false)
                 spend(thread, .dispatch, profile.pollBeginEnd.draw(threads[thread].stream))
@@ -165,7 +173,26 @@ extension PollSimulator {
                                                  blockNs: threads[thread].blockNs)
     }
 
+    /// A submission on the io_uring backend's ring wakes the pollers of that ring's fd as if it had completions
+    /// (the kernel's completion flush wakes its poll wait queue with EPOLLIN as the key, and a POLL_ADD woken that
+    /// way completes without polling the file again): an armed POLL_ADD on the ring fd posts a CQE although the ring
+    /// is empty, so need_wait() is true in the next iteration, whose wait dispatches an empty reap. poll and epoll
+    /// re-check the file and report nothing. [INFER] from the real loop's decision records (docs/model.md).
+    private func submissionWokeRingPollers(_ thread: Int, _ handler: HandlerID) {
+        guard threads[thread].config.fdmon == .ioUring, threads[thread].armed[handler] else { return }
+        threads[thread].armed[handler] = false
+        fdVisible(thread, handler, firedAt: now)
+    }
+
+    /// Whether the handler's fd is an eventfd that its io_read must read: an ioeventfd, the linux-aio eventfd, the
+    /// thread pool's notifier; not the io_uring backend's ring fd.
+    private func hasEventfd(_ thread: Int, _ handler: HandlerID) -> Bool {
+        guard case .completions(let index) = threads[thread].roles[handler] else { return true }
+        return threads[thread].completionQueues[index].backend != .ioUring
+    }
+
     private func countSyscall(_ thread: Int) {
         if window.contains(now) { threads[thread].counters.syscalls += 1 }
     }
 }
+
