@@ -37,9 +37,22 @@ public struct ValidationReport: Codable, Sendable {
 }
 
 public enum Validation {
-    /// The percentiles the demerit compares. The simulator publishes p50, p90 and p99 (and the extreme tail, too
-    /// noisy in a short real run); the replay has its full histogram.
-    public static let demeritPercentiles: [Double] = [50, 90, 99]
+    /// The percentiles the demerit compares: 1 to 99, the whole CDF but the extreme tail, too noisy in a short real
+    /// run. Both sides have their full histogram (the same `LatencySeries` type, 3 significant digits).
+    public static let demeritPercentiles: [Double] = (1...99).map(Double.init)
+
+    /// A simulation's result and its latency quantiles at `demeritPercentiles`.
+    public struct SimulatedRun: Sendable {
+        public var result: RunResult
+        public var quantiles: [Double]
+    }
+
+    /// Simulates a prepared scenario.
+    public static func simulate(_ prepared: ModelConfiguration) throws -> SimulatedRun {
+        let simulator = try PollSimulator(prepared)
+        let result = simulator.run()
+        return SimulatedRun(result: result, quantiles: demeritPercentiles.map { Double(simulator.latencyPercentile($0)) })
+    }
 
     /// The scenario as both sides run it: every disk on the io_uring backend (the real loop's only one) and one
     /// guest vCPU (the real loop's single driver thread), so that jobs map to the same queues on both sides.
@@ -63,20 +76,10 @@ public enum Validation {
         return (sum / Double(simulated.count)).squareRoot() / measuredMean
     }
 
-    static func quantiles(_ summary: LatencySummary, _ levels: [Double]) -> [Double] {
-        levels.map { level in
-            switch level {
-            case 50: Double(summary.p50)
-            case 90: Double(summary.p90)
-            case 99: Double(summary.p99)
-            case 99.9: Double(summary.p99_9)
-            default: preconditionFailure("the simulator does not publish p\(level)")
-            }
-        }
-    }
-
     /// Compares a simulation with a replay of the same prepared scenario.
-    public static func compare(simulated: RunResult, replay: ReplayReport, device: ReplaySetup.Device) -> ValidationReport {
+    public static func compare(simulated run: SimulatedRun, replay: ReplayReport,
+                               device: ReplaySetup.Device) -> ValidationReport {
+        let simulated = run.result
         let measured = replay.result
         let synthetic = device == .synthetic
         func relative(_ name: String, _ s: Double, _ m: Double, target: Double? = nil) -> ValidationMetric {
@@ -108,9 +111,8 @@ public enum Validation {
                                   share(r.time_ns, r.time_ns.poll + r.time_ns.dispatch)))
             metrics.append(points("cpu_syscall", share(s.time_ns, s.time_ns.syscall), share(r.time_ns, r.time_ns.syscall)))
         }
-        let levels = demeritPercentiles
-        let value = demerit(simulated: quantiles(simulated.latency_ns, levels),
-                            measured: levels.map { Double(replay.latency.percentile($0)) },
+        let value = demerit(simulated: run.quantiles,
+                            measured: demeritPercentiles.map { Double(replay.latency.percentile($0)) },
                             measuredMean: measured.latency_ns.mean)
         metrics.append(ValidationMetric(metric: "demerit", simulated: 0, measured: 0, error: value, errorUnit: "",
                                         target: nil))
@@ -131,7 +133,7 @@ public enum Validation {
     /// Simulates and replays `configuration` (prepared first) with the same seed.
     public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup) throws -> ValidationReport {
         let prepared = prepare(configuration)
-        let simulated = try PollSimulator(prepared).run()
+        let simulated = try simulate(prepared)
         let replay = try Replay.run(prepared, setup: setup)
         return compare(simulated: simulated, replay: replay, device: setup.device)
     }

@@ -14,7 +14,7 @@ struct ValidateCommand: ParsableCommand {
             implements). The simulator uses --profile, or a quick calibration of this host when none is given. \
             Prints per metric the simulated value, the measured value and the error: IOPS, p50, p90, p99 and mean \
             latency in %, IOThread CPU in percentage points, and the demerit (RMS distance between the latency \
-            CDFs at p50/p90/p99, relative to the measured mean). See docs/validation.md.
+            CDFs over percentiles 1 to 99, relative to the measured mean). See docs/validation.md.
             """)
 
     @Argument(help: "Scenario YAML file (default: the built-in default scenario).")
@@ -49,7 +49,7 @@ struct ValidateCommand: ParsableCommand {
             configuration.profile = calibration.profile()
         }
         let prepared = Validation.prepare(configuration)
-        let simulated = try PollSimulator(prepared).run()
+        let simulated = try Validation.simulate(prepared)
         let measured = try replay.replay(prepared)
         let report = Validation.compare(simulated: simulated, replay: measured, device: replay.setup.device)
         let text: String

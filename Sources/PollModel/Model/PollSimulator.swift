@@ -207,5 +207,10 @@ public final class PollSimulator {
         return latency.total.cdf
     }
 
+    /// The measured guest latency at percentile `p` (0...100) of the last run, overall or for one job.
+    public func latencyPercentile(_ p: Double, job: Int? = nil) -> SimTime {
+        (job.map { latency.perJob[$0] } ?? latency.total).percentile(p)
+    }
+
     var now: SimTime { kernel.now }
 }
