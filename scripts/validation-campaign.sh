@@ -54,14 +54,20 @@ for run in $(seq "$RUNS"); do
     done
 done
 
-# The replay engine against fio on the same file: 4k random reads at queue depth 1, fio blocking in io_uring_enter.
-# Alternated XCHECK times (default 8), as the disk's speed drifts from second to second; compare the pairs. The replay
-# runs with policy none (the IOThread blocks too) and busy (the IOThread polls; fio cannot).
+# The replay engine against fio on the same file: 4k random reads at queue depth 1, both on io_uring, like against
+# like: fio blocking in io_uring_enter against the replay with policy none (the IOThread blocks too, but a request
+# also crosses the guest -> IOThread hop, two wake-ups per I/O instead of one), and fio reaping without blocking
+# (--iodepth_batch_complete_min=0: it spins on the completion ring) against the replay with policy busy (the IOThread
+# and the guest spin). fio runs 100 ms + 700 ms, under the RT budget as the replays. Alternated XCHECK times (default
+# 8), as the disk's speed drifts from second to second; compare the pairs (scripts/crosscheck-summary.py).
 XCHECK=${XCHECK:-8}
+FIO_COMMON="--name=crosscheck --filename=$FILE --ioengine=io_uring --iodepth=1 --rw=randread --bs=4k --direct=1 \
+    --runtime=700ms --ramp_time=100ms --time_based --output-format=json"
 for i in $(seq "$XCHECK"); do
     wait_quiet
-    $RT fio --name=crosscheck --filename="$FILE" --ioengine=io_uring --iodepth=1 --rw=randread --bs=4k --direct=1 \
-        --runtime=1 --ramp_time=0.2 --time_based --output-format=json > "$OUT/fio-$i.json"
+    $RT fio $FIO_COMMON > "$OUT/fio-block-$i.json"
+    wait_quiet
+    $RT fio $FIO_COMMON --iodepth_batch_complete_min=0 > "$OUT/fio-spin-$i.json"
     for policy in none busy; do
         wait_quiet
         $RT "$POLLSIM" replay scenarios/validation/file.yaml --device "$FILE" --set iothreads.0.policy=$policy \
@@ -71,6 +77,4 @@ done
 
 echo "metric rows:"
 cat "$OUT"/synthetic-*.csv "$OUT"/file-*.csv | grep -E ',(iops|lat_p50_ns|lat_p99_ns|cpu_util|demerit),'
-for i in $(seq "$XCHECK"); do
-    echo "fio IOPS: $(grep -m1 '"iops"' "$OUT/fio-$i.json"); replay IOPS (none, busy): $(grep -m1 '"iops"' "$OUT/replay-none-$i.json") $(grep -m1 '"iops"' "$OUT/replay-busy-$i.json")"
-done
+python3 scripts/crosscheck-summary.py "$OUT"
