@@ -12,18 +12,22 @@ public typealias SimTime = Int64
 /// Invariants, kept by `siftUp`/`siftDown`:
 /// - heap order: for every index `i > 0`, entry `(i - 1) / 2` precedes entry `i`;
 /// - "precedes" is the strict total order on (`time`, `sequence`); sequences are unique, so no two entries tie and
-///   events scheduled for the same instant come out in the order they were scheduled (FIFO tie-break).
+///   events scheduled for the same instant come out in the order they were scheduled (FIFO tie-break);
+/// - `elements[0 ..< count]` are initialized, `elements[count ..< capacity]` are not; the queue owns the buffer
+///   alone (it is `~Copyable`, so no other value can reach it) and frees it, with any pending events, in `deinit`.
 ///
-/// `EventQueue` is a value type: copies share the buffer until one of them is mutated (copy-on-write).
+/// `EventQueue` is noncopyable: a queue can be moved (`consume`) or borrowed, never copied. An earlier version was a
+/// copy-on-write value type; that cost a uniqueness check (a Swift runtime call) on every push and every pop, about
+/// 6 % of a whole-model run (docs/performance.md), and nothing ever copied a queue. Noncopyable ownership gives the
+/// same safety (no two values share a buffer) with no check at run time.
 ///
 /// A hand-written heap rather than swift-collections' `Heap`: on these machines it ran 15-25 % faster for the
 /// hold model (platform notes, "Event-queue speed"), and the kernel's speed bounds the whole simulator's.
-/// The buffer is a `ManagedBuffer` addressed through raw pointers rather than an `Array`: with an `Array`, every
-/// element write in the sift loops re-checked uniqueness (a runtime call) and bounds, and the queue ran at 0.71x the
-/// speed of the same heap in C at 1000 pending events; one uniqueness check per push or pop, no bounds checks inside
-/// the loops and no exclusivity checks on the header bring it to about 0.9x (docs/performance.md, "Kernel"; measure
-/// with `pollsim bench kernel`). Indices in the loops stay in `0 ..< count` by construction.
-public struct EventQueue<Event> {
+/// The buffer is addressed through a raw pointer rather than kept in an `Array`: with an `Array`, every element write
+/// in the sift loops re-checked uniqueness (a runtime call) and bounds, and the queue ran at 0.71x the speed of the
+/// same heap in C at 1000 pending events (docs/performance.md, "Kernel"; measure with `pollsim bench kernel`).
+/// Indices in the loops stay in `0 ..< count` by construction.
+public struct EventQueue<Event>: ~Copyable {
     @usableFromInline
     struct Entry {
         @usableFromInline var time: SimTime
@@ -48,92 +52,40 @@ public struct EventQueue<Event> {
         time < otherTime || (time == otherTime && sequence < otherSequence)
     }
 
-    @usableFromInline
-    struct Header {
-        /// Initialized entries: `elements[0 ..< count]`.
-        @usableFromInline var count: Int
-        /// Entries the buffer can hold (stored: `ManagedBuffer.capacity` asks malloc on Linux, which is slow).
-        @usableFromInline var capacity: Int
-
-        @inlinable init(count: Int, capacity: Int) {
-            self.count = count
-            self.capacity = capacity
-        }
-    }
-
-    /// The heap's storage: a header and `capacity` tail-allocated entries, the first `count` initialized.
-    @usableFromInline
-    final class Storage: ManagedBuffer<Header, Entry> {
-        @inlinable
-        static func make(capacity: Int) -> Storage {
-            let capacity = Swift.max(capacity, 4)
-            let buffer = Storage.create(minimumCapacity: capacity) { _ in Header(count: 0, capacity: capacity) }
-            return unsafeDowncast(buffer, to: Storage.self)
-        }
-
-        /// A new buffer with room for `capacity` entries holding copies of this one's.
-        @inlinable
-        func copy(capacity: Int) -> Storage {
-            let new = Storage.make(capacity: capacity)
-            withUnsafeMutablePointers { header, elements in
-                new.withUnsafeMutablePointers { newHeader, newElements in
-                    newElements.initialize(from: elements, count: header.pointee.count)
-                    newHeader.pointee.count = header.pointee.count
-                }
-            }
-            return new
-        }
-
-        /// Moves this buffer's entries into a new one of `capacity` (this one is left empty).
-        @inlinable
-        func moveToNew(capacity: Int) -> Storage {
-            let new = Storage.make(capacity: capacity)
-            withUnsafeMutablePointers { header, elements in
-                new.withUnsafeMutablePointers { newHeader, newElements in
-                    newElements.moveInitialize(from: elements, count: header.pointee.count)
-                    newHeader.pointee.count = header.pointee.count
-                }
-                header.pointee.count = 0
-            }
-            return new
-        }
-
-        deinit {
-            withUnsafeMutablePointers { header, elements in
-                _ = elements.deinitialize(count: header.pointee.count)
-            }
-        }
-    }
-
-    @usableFromInline var storage: Storage
+    /// The heap: `capacity` slots, the first `count` initialized.
+    @usableFromInline var elements: UnsafeMutablePointer<Entry>
+    @usableFromInline var storedCount: Int
+    @usableFromInline var capacity: Int
     @usableFromInline var nextSequence: UInt64 = 0
 
     public init(reservingCapacity capacity: Int = 0) {
-        storage = Storage.make(capacity: capacity)
+        self.capacity = Swift.max(capacity, 4)
+        elements = UnsafeMutablePointer<Entry>.allocate(capacity: self.capacity)
+        storedCount = 0
     }
 
-    // The header is always reached through `withUnsafeMutablePointerToHeader`, never through
-    // `ManagedBuffer.header`: that is a stored class property, and every access to it costs a dynamic exclusivity
-    // check (a `swift_beginAccess` runtime call).
+    deinit {
+        elements.deinitialize(count: storedCount)
+        elements.deallocate()
+    }
 
-    @inlinable public var count: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.count } }
-    @inlinable public var isEmpty: Bool { count == 0 }
+    @inlinable public var count: Int { storedCount }
+    @inlinable public var isEmpty: Bool { storedCount == 0 }
 
     /// The time of the earliest pending event, if any.
     @inlinable public var nextTime: SimTime? {
-        storage.withUnsafeMutablePointers { header, elements in
-            header.pointee.count == 0 ? nil : elements.pointee.time
-        }
+        storedCount == 0 ? nil : elements.pointee.time
     }
 
-    /// Makes `storage` uniquely referenced with room for at least `minimumCapacity` entries.
-    @inlinable
-    mutating func makeUniqueAndReserve(_ minimumCapacity: Int) {
-        let unique = isKnownUniquelyReferenced(&storage)
-        let capacity = storage.withUnsafeMutablePointerToHeader { $0.pointee.capacity }
-        if _fastPath(unique && capacity >= minimumCapacity) { return }
-        let newCapacity = capacity >= minimumCapacity ? capacity : Swift.max(minimumCapacity, 2 * capacity)
-        storage = unique ? storage.moveToNew(capacity: newCapacity) : storage.copy(capacity: newCapacity)
+    /// Doubles the buffer (at least): called when it is full. Kept out of line, so that `push` stays small.
+    @usableFromInline @inline(never)
+    mutating func grow() {
+        let newCapacity = Swift.max(4, 2 * capacity)
+        let new = UnsafeMutablePointer<Entry>.allocate(capacity: newCapacity)
+        new.moveInitialize(from: elements, count: storedCount)
+        elements.deallocate()
+        elements = new
+        capacity = newCapacity
     }
 
     /// Inserts `event` at `time` and returns the sequence number that identifies it (for cancellation).
@@ -141,29 +93,24 @@ public struct EventQueue<Event> {
     public mutating func push(_ event: Event, at time: SimTime) -> UInt64 {
         let sequence = nextSequence
         nextSequence &+= 1
-        makeUniqueAndReserve(count + 1)
-        storage.withUnsafeMutablePointers { header, elements in
-            let count = header.pointee.count
-            header.pointee.count = count + 1
-            Self.siftUp(Entry(time: time, sequence: sequence, event: event), from: count, in: elements)
-        }
+        if _slowPath(storedCount == capacity) { grow() }
+        let count = storedCount
+        storedCount = count &+ 1
+        Self.siftUp(Entry(time: time, sequence: sequence, event: event), from: count, in: elements)
         return sequence
     }
 
     /// Removes and returns the earliest event with its time and sequence number.
     @inlinable
     public mutating func popMin() -> (time: SimTime, sequence: UInt64, event: Event)? {
-        if count == 0 { return nil }
-        makeUniqueAndReserve(0)
-        return storage.withUnsafeMutablePointers { header, elements in
-            let count = header.pointee.count - 1
-            header.pointee.count = count
-            let first = elements.move()
-            if count > 0 {
-                Self.siftDown((elements + count).move(), from: 0, count: count, in: elements)
-            }
-            return (first.time, first.sequence, first.event)
+        if storedCount == 0 { return nil }
+        let count = storedCount &- 1
+        storedCount = count
+        let first = elements.move()
+        if count > 0 {
+            Self.siftDown((elements + count).move(), from: 0, count: count, in: elements)
         }
+        return (first.time, first.sequence, first.event)
     }
 
     /// Places `moving` into the hole at `start` (uninitialized) or above it, moving parents down into the hole.

@@ -13,7 +13,9 @@ public struct EventHandle: Hashable, Sendable {
 ///
 /// Invariant: `now` never decreases. Every event is delivered at its own time, so `now` equals the time of the
 /// last delivered event, or the limit passed to `next(until:)` when that limit was reached first.
-public struct Simulation<Event> {
+///
+/// Noncopyable, like the `EventQueue` it owns: a simulation's pending events have one owner.
+public struct Simulation<Event>: ~Copyable {
     /// The current simulated time.
     @inlinable public var now: SimTime { clock }
     /// Events delivered so far (cancelled events are not counted).
