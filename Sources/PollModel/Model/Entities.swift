@@ -3,7 +3,7 @@ import SimKernel
 
 /// A host block device: `parallelism` requests in service at once (the rest wait FIFO), then a data transfer over a
 /// link of `bandwidth` shared by all requests, so that large blocks saturate at the device's bandwidth.
-struct DeviceState {
+struct DeviceState: ~Copyable {
     let config: DeviceConfig
     let parallelism: Int
     let stream: RandomStream
@@ -15,7 +15,7 @@ struct DeviceState {
 }
 
 /// One virtqueue of a virtio disk: the vring (requests the guest made available) and its notification state.
-struct VirtqueueState {
+struct VirtqueueState: ~Copyable {
     let name: String
     let device: Int
     let backend: AioBackend
@@ -40,7 +40,7 @@ enum HandlerRole {
 }
 
 /// A backend's completed-but-not-reaped requests in one IOThread.
-struct CompletionQueueState {
+struct CompletionQueueState: ~Copyable {
     let backend: AioBackend
     let handler: HandlerID
     var done = IntFIFO()
@@ -72,7 +72,7 @@ struct VCPUState {
 }
 
 /// A vhost-blk kernel worker: wakes on kicks and completions, processes them in order, sleeps when idle.
-struct VhostWorkerState {
+struct VhostWorkerState: ~Copyable {
     let stream: RandomStream
     var kicks = IntFIFO()
     var completions = IntFIFO()

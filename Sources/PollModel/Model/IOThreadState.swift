@@ -3,7 +3,8 @@ import SimKernel
 
 /// One IOThread: its AioContext (handlers, poll list, policy), where it is in its aio_poll iteration, and its
 /// counters. The iteration itself is driven by `PollSimulator+AioPoll.swift`.
-struct IOThreadState {
+/// Noncopyable because it owns FIFOs (`IntFIFO`); it lives in `PollSimulator.threads` and is mutated in place.
+struct IOThreadState: ~Copyable {
     /// Where the thread is. CPU work is charged as it is planned and ends with a `threadResume` event carrying the
     /// next step, so that anything that happened meanwhile is visible when the step runs.
     enum Phase {
@@ -37,7 +38,7 @@ struct IOThreadState {
     /// Whether handlers join the poll list at all (Jaehoon patch 1: not when poll-max-ns is 0; never for `none`).
     let polls: Bool
     var roles: [HandlerRole] = []
-    var completionQueues: [CompletionQueueState] = []
+    var completionQueues = EntityTable<CompletionQueueState>()
 
     var phase: Phase = .running(step: .iterate)
     var generation: UInt32 = 0

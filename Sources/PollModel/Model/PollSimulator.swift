@@ -21,15 +21,16 @@ public final class PollSimulator {
     let window: MeasurementWindow
     var kernel = Simulation<ModelEvent>(reservingCapacity: 4096)
 
+    // Entities, by index (EntityTable.swift says why these are not Arrays).
     var requests = RequestPool()
-    var devices: [DeviceState] = []
-    var queues: [VirtqueueState] = []
-    var threads: [IOThreadState] = []
-    var jobs: [JobState] = []
-    var vcpus: [VCPUState] = []
-    var workers: [VhostWorkerState] = []
+    var devices = EntityTable<DeviceState>()
+    var queues = EntityTable<VirtqueueState>()
+    var threads = EntityTable<IOThreadState>()
+    var jobs = EntityTable<JobState>()
+    var vcpus = EntityTable<VCPUState>()
+    var workers = EntityTable<VhostWorkerState>()
     /// Costs paid by the guest are drawn from one stream per vCPU.
-    var vcpuStreams: [RandomStream] = []
+    var vcpuStreams = EntityTable<RandomStream>()
     var latency: LatencyRecorder
 
     /// Observer for time series (poll_ns over time); nil unless asked for.
@@ -139,8 +140,8 @@ public final class PollSimulator {
         let vcpuCount = configuration.guest.vcpus > 0
             ? configuration.guest.vcpus
             : configuration.jobs.reduce(0) { $0 + $1.numjobs }
-        vcpus = Array(repeating: VCPUState(), count: max(1, vcpuCount))
-        vcpuStreams = (0..<vcpus.count).map { stream("vcpu:\($0)") }
+        vcpus = EntityTable(repeating: VCPUState(), count: max(1, vcpuCount))
+        for index in vcpus.indices { vcpuStreams.append(stream("vcpu:\(index)")) }
         var clone = 0
         for (configIndex, job) in configuration.jobs.enumerated() {
             guard let diskQueueList = diskQueues[job.disk] else {
