@@ -4,17 +4,22 @@
 /// because of floating-point rounding.
 public typealias SimTime = Int64
 
-/// A pending-event set ordered by (time, insertion sequence): a binary min-heap kept in one contiguous buffer.
+/// A pending-event set ordered by (time, insertion sequence): a binary min-heap of keys kept in one contiguous
+/// buffer, with the events beside it in a slab of slots (each heap entry names its event's slot).
 ///
 /// Events are values (`Event` is typically a small enum), so a steady-state run performs no heap allocation per
-/// event: the buffer grows (doubling) to the peak number of pending events and then stays put.
+/// event: the buffers grow (doubling) to the peak number of pending events and then stay put. The heap holds only
+/// (time, sequence, slot), three words, so the sift loops move 24 bytes per level rather than the whole event (the
+/// simulator's `ModelEvent` made a 48-byte entry; moving the keys alone cut a whole-model run by about 2.5 %).
 ///
 /// Invariants, kept by `siftUp`/`siftDown`:
 /// - heap order: for every index `i > 0`, entry `(i - 1) / 2` precedes entry `i`;
 /// - "precedes" is the strict total order on (`time`, `sequence`); sequences are unique, so no two entries tie and
 ///   events scheduled for the same instant come out in the order they were scheduled (FIFO tie-break);
-/// - `elements[0 ..< count]` are initialized, `elements[count ..< capacity]` are not; the queue owns the buffer
-///   alone (it is `~Copyable`, so no other value can reach it) and frees it, with any pending events, in `deinit`.
+/// - `elements[0 ..< count]` are the heap; their slots are distinct, and exactly those slots of `events` are
+///   initialized; the other `capacity - count` slots are listed once each in `freeSlots[0 ..< capacity - count]`;
+/// - the queue owns its buffers alone (it is `~Copyable`, so no other value can reach them) and frees them, with any
+///   pending events, in `deinit`.
 ///
 /// `EventQueue` is noncopyable: a queue can be moved (`consume`) or borrowed, never copied. An earlier version was a
 /// copy-on-write value type; that cost a uniqueness check (a Swift runtime call) on every push and every pop, about
@@ -28,45 +33,54 @@ public typealias SimTime = Int64
 /// same heap in C at 1000 pending events (docs/performance.md, "Kernel"; measure with `pollsim bench kernel`).
 /// Indices in the loops stay in `0 ..< count` by construction.
 public struct EventQueue<Event>: ~Copyable {
+    /// A heap entry: the ordering key and where the event is kept. Trivial (three words), so the sift loops move
+    /// 24 bytes per level whatever the size of `Event`; the events themselves stay put in `events` until popped.
     @usableFromInline
     struct Entry {
         @usableFromInline var time: SimTime
         @usableFromInline var sequence: UInt64
-        @usableFromInline var event: Event
+        /// The event's slot in `events`.
+        @usableFromInline var slot: Int
 
-        @inlinable init(time: SimTime, sequence: UInt64, event: Event) {
+        @inlinable init(time: SimTime, sequence: UInt64, slot: Int) {
             self.time = time
             self.sequence = sequence
-            self.event = event
-        }
-
-        @inlinable func precedes(_ other: Entry) -> Bool {
-            EventQueue.precedes(time, sequence, other.time, other.sequence)
+            self.slot = slot
         }
     }
 
-    /// The order on entries: (time, sequence) lexicographically. Takes the keys only, so that comparing entries in
-    /// the buffer never copies (retains) their events.
+    /// The order on entries: (time, sequence) lexicographically.
     @inlinable @inline(__always)
     static func precedes(_ time: SimTime, _ sequence: UInt64, _ otherTime: SimTime, _ otherSequence: UInt64) -> Bool {
         time < otherTime || (time == otherTime && sequence < otherSequence)
     }
 
-    /// The heap: `capacity` slots, the first `count` initialized.
+    /// The heap: `capacity` entries, the first `count` initialized.
     @usableFromInline var elements: UnsafeMutablePointer<Entry>
+    /// The pending events, by slot: `capacity` slots, initialized exactly where a heap entry refers to them.
+    @usableFromInline var events: UnsafeMutablePointer<Event>
+    /// The slots not in use, a stack: `freeSlots[0 ..< capacity - count]`.
+    @usableFromInline var freeSlots: UnsafeMutablePointer<Int>
     @usableFromInline var storedCount: Int
     @usableFromInline var capacity: Int
     @usableFromInline var nextSequence: UInt64 = 0
 
     public init(reservingCapacity capacity: Int = 0) {
-        self.capacity = Swift.max(capacity, 4)
-        elements = UnsafeMutablePointer<Entry>.allocate(capacity: self.capacity)
+        let capacity = Swift.max(capacity, 4)
+        self.capacity = capacity
+        elements = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+        events = UnsafeMutablePointer<Event>.allocate(capacity: capacity)
+        freeSlots = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        // Slot 0 on top of the stack, so that a queue that never holds more than one event uses one slot.
+        for i in 0..<capacity { freeSlots[i] = capacity - 1 - i }
         storedCount = 0
     }
 
     deinit {
-        elements.deinitialize(count: storedCount)
+        for i in 0..<storedCount { (events + elements[i].slot).deinitialize(count: 1) }
         elements.deallocate()
+        events.deallocate()
+        freeSlots.deallocate()
     }
 
     @inlinable public var count: Int { storedCount }
@@ -77,14 +91,25 @@ public struct EventQueue<Event>: ~Copyable {
         storedCount == 0 ? nil : elements.pointee.time
     }
 
-    /// Doubles the buffer (at least): called when it is full. Kept out of line, so that `push` stays small.
+    /// Doubles the buffers: called when they are full (no free slot). Kept out of line, so that `push` stays small.
     @usableFromInline @inline(never)
     mutating func grow() {
-        let newCapacity = Swift.max(4, 2 * capacity)
-        let new = UnsafeMutablePointer<Entry>.allocate(capacity: newCapacity)
-        new.moveInitialize(from: elements, count: storedCount)
+        let newCapacity = 2 * capacity
+        let newElements = UnsafeMutablePointer<Entry>.allocate(capacity: newCapacity)
+        newElements.moveInitialize(from: elements, count: storedCount)
         elements.deallocate()
-        elements = new
+        elements = newElements
+        let newEvents = UnsafeMutablePointer<Event>.allocate(capacity: newCapacity)
+        for i in 0..<storedCount {
+            let slot = elements[i].slot
+            (newEvents + slot).moveInitialize(from: events + slot, count: 1)
+        }
+        events.deallocate()
+        events = newEvents
+        // Full, so no slot was free: the new ones are capacity ..< newCapacity.
+        freeSlots.deallocate()
+        freeSlots = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+        for i in 0..<(newCapacity - capacity) { freeSlots[i] = newCapacity - 1 - i }
         capacity = newCapacity
     }
 
@@ -96,7 +121,9 @@ public struct EventQueue<Event>: ~Copyable {
         if _slowPath(storedCount == capacity) { grow() }
         let count = storedCount
         storedCount = count &+ 1
-        Self.siftUp(Entry(time: time, sequence: sequence, event: event), from: count, in: elements)
+        let slot = freeSlots[capacity &- count &- 1]
+        (events + slot).initialize(to: event)
+        Self.siftUp(Entry(time: time, sequence: sequence, slot: slot), from: count, in: elements)
         return sequence
     }
 
@@ -106,11 +133,12 @@ public struct EventQueue<Event>: ~Copyable {
         if storedCount == 0 { return nil }
         let count = storedCount &- 1
         storedCount = count
-        let first = elements.move()
+        let first = elements.pointee
         if count > 0 {
-            Self.siftDown((elements + count).move(), from: 0, count: count, in: elements)
+            Self.siftDown(elements[count], from: 0, count: count, in: elements)
         }
-        return (first.time, first.sequence, first.event)
+        freeSlots[capacity &- count &- 1] = first.slot
+        return (first.time, first.sequence, (events + first.slot).move())
     }
 
     /// Places `moving` into the hole at `start` (uninitialized) or above it, moving parents down into the hole.
@@ -123,10 +151,10 @@ public struct EventQueue<Event>: ~Copyable {
             guard precedes(moving.time, moving.sequence, elements[parent].time, elements[parent].sequence) else {
                 break
             }
-            (elements + hole).initialize(to: (elements + parent).move())
+            elements[hole] = elements[parent]
             hole = parent
         }
-        (elements + hole).initialize(to: moving)
+        elements[hole] = moving
     }
 
     /// Places `moving` into the hole at `start` (uninitialized) or below it, among the `count` slots, moving the
@@ -146,9 +174,9 @@ public struct EventQueue<Event>: ~Copyable {
                 child = right
             }
             guard precedes(elements[child].time, elements[child].sequence, moving.time, moving.sequence) else { break }
-            (elements + hole).initialize(to: (elements + child).move())
+            elements[hole] = elements[child]
             hole = child
         }
-        (elements + hole).initialize(to: moving)
+        elements[hole] = moving
     }
 }
