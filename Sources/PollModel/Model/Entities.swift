@@ -6,7 +6,7 @@ import SimKernel
 struct DeviceState: ~Copyable {
     let config: DeviceConfig
     let parallelism: Int
-    let stream: RandomStream
+    let stream: RandomSource
     /// Nanoseconds per byte on the transfer link (0 = unlimited).
     let nsPerByte: Double
     var inService = 0
@@ -53,7 +53,7 @@ struct JobState {
     let name: String
     let queue: Int
     let vcpu: Int
-    let stream: RandomStream
+    let stream: RandomSource
     /// Open loop: requests whose arrival time has come but which wait for a free iodepth slot.
     var backlog = 0
     var inFlight = 0
@@ -73,7 +73,7 @@ struct VCPUState {
 
 /// A vhost-blk kernel worker: wakes on kicks and completions, processes them in order, sleeps when idle.
 struct VhostWorkerState: ~Copyable {
-    let stream: RandomStream
+    let stream: RandomSource
     var kicks = IntFIFO()
     var completions = IntFIFO()
     var scheduled = false

@@ -32,7 +32,7 @@ struct IOThreadState: ~Copyable {
     }
 
     let config: IOThreadConfig
-    let stream: RandomStream
+    let stream: RandomSource
     var policy: PollPolicy
     var pollList: PollList
     /// Whether handlers join the poll list at all (Jaehoon patch 1: not when poll-max-ns is 0; never for `none`).
@@ -102,7 +102,7 @@ struct IOThreadState: ~Copyable {
         var resetsAtStart = 0
     }
 
-    init(config: IOThreadConfig, stream: RandomStream) {
+    init(config: IOThreadConfig, stream: RandomSource) {
         self.config = config
         self.stream = stream
         polls = config.policy == .busy || (config.policy != .none && config.poll.maxNs != 0)

@@ -15,8 +15,8 @@ extension PollSimulator {
         devices[device].inService += 1
         let stream = devices[device].stream
         let media = requests[request].isWrite
-            ? SimTime(devices[device].config.writeLatency.sample(stream).rounded())
-            : SimTime(devices[device].config.readLatency.sample(stream).rounded())
+            ? roundedSimTime(devices[device].config.writeLatency.sample(stream))
+            : roundedSimTime(devices[device].config.readLatency.sample(stream))
         if devices[device].nsPerByte > 0 {
             kernel.schedule(.deviceMediaDone(request: request), after: media)
         } else {
@@ -33,7 +33,7 @@ extension PollSimulator {
     func deviceMediaDone(_ request: Int) {
         let device = queues[requests[request].queue].device
         freeSlot(device)
-        let transfer = SimTime((Double(requests[request].bytes) * devices[device].nsPerByte).rounded())
+        let transfer = roundedSimTime(Double(requests[request].bytes) * devices[device].nsPerByte)
         let start = max(now, devices[device].linkFreeAt)
         devices[device].linkFreeAt = start + transfer
         kernel.schedule(.transferDone(request: request), at: start + transfer)

@@ -30,7 +30,10 @@ public final class PollSimulator {
     var vcpus = EntityTable<VCPUState>()
     var workers = EntityTable<VhostWorkerState>()
     /// Costs paid by the guest are drawn from one stream per vCPU.
-    var vcpuStreams = EntityTable<RandomStream>()
+    var vcpuStreams = EntityTable<RandomSource>()
+    /// Every random stream the entities draw from: the entities hold their generators as `RandomSource`s, which
+    /// do not keep the streams alive, so the simulator does.
+    private var streams: [RandomStream] = []
     var latency: LatencyRecorder
 
     /// Observer for time series (poll_ns over time); nil unless asked for.
@@ -55,8 +58,11 @@ public final class PollSimulator {
 
     // MARK: Building
 
-    private func stream(_ entity: String) -> RandomStream {
-        RandomStream(seed: configuration.seed, entity: entity)
+    /// The generator of `entity`'s stream (kept alive in `streams`).
+    private func stream(_ entity: String) -> RandomSource {
+        let stream = RandomStream(seed: configuration.seed, entity: entity)
+        streams.append(stream)
+        return stream.source
     }
 
     private func build() throws {
