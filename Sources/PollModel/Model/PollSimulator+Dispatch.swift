@@ -82,7 +82,7 @@ extension PollSimulator {
             requests[request].synchronous = true
             threads[thread].phase = .synchronousIO(request: request, since: threads[thread].cursor)
             _ = threads[thread].nextGeneration()
-            kernel.schedule(.deviceArrive(request: request), at: threads[thread].cursor)
+            deviceArrival(request, at: threads[thread].cursor)
             return false
         }
         let count = threads[thread].popped.count
@@ -114,7 +114,7 @@ extension PollSimulator {
                 handoff = profile.threadPoolHandoff.draw(stream) / 2
             }
             for request in batch[index..<(index + chunk)] {
-                kernel.schedule(.deviceArrive(request: request), at: threads[thread].cursor + handoff)
+                deviceArrival(request, at: threads[thread].cursor + handoff)
             }
             index += chunk
         }

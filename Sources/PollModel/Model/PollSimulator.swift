@@ -142,6 +142,21 @@ public final class PollSimulator {
             }
         }
         for index in threads.indices { threads[index].finishSetup() }
+        // A device's arrivals come in time order when one IOThread submits them all without a random hand-off
+        // (DeviceState.arrivalsInOrder).
+        var submitters: [Int: Set<Int>] = [:]
+        var unordered = Set<Int>()
+        for index in queues.indices {
+            let device = queues[index].device
+            if let thread = queues[index].thread, queues[index].backend != .threads {
+                submitters[device, default: []].insert(thread)
+            } else {
+                unordered.insert(device)
+            }
+        }
+        for (device, threadSet) in submitters where threadSet.count == 1 && !unordered.contains(device) {
+            devices[device].arrivalsInOrder = true
+        }
 
         let vcpuCount = configuration.guest.vcpus > 0
             ? configuration.guest.vcpus
