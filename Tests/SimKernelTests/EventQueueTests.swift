@@ -90,6 +90,23 @@ final class EventQueueTests: XCTestCase {
         XCTAssertEqual(b.now, 100)
     }
 
+    /// siftDown chooses the smaller child with a 128-bit comparison; it must be the (time, sequence) order exactly,
+    /// negative and extreme times included.
+    func testBranchFreeOrderIsTheLexicographicOrder() {
+        var rng = SplitMixForTest(seed: 11)
+        let times: [SimTime] = [.min, .min + 1, -1_000, -1, 0, 1, 2, 1_000, .max - 1, .max]
+        let sequences: [UInt64] = [0, 1, 2, UInt64(Int64.max), .max - 1, .max]
+        var pairs: [(SimTime, UInt64)] = []
+        for time in times { for sequence in sequences { pairs.append((time, sequence)) } }
+        for _ in 0..<200 { pairs.append((SimTime(bitPattern: rng.next()), rng.next() % 4)) }
+        for a in pairs {
+            for b in pairs {
+                XCTAssertEqual(EventQueue<Int>.precedesBranchFree(a.0, a.1, b.0, b.1),
+                               EventQueue<Int>.precedes(a.0, a.1, b.0, b.1), "\(a) vs \(b)")
+            }
+        }
+    }
+
     func testGrowsFromZeroCapacityAndKeepsOrder() {
         var queue = EventQueue<Int>(reservingCapacity: 0)
         var rng = SplitMixForTest(seed: 3)
