@@ -67,11 +67,12 @@ public struct LatencySeries: Sendable {
 /// Each request is recorded once, in its job's series; the overall series is their merge, built when asked for.
 /// (Recording every request twice, per job and overall, was about 4 % of a whole-model run; a merged histogram has
 /// exactly the counts of one recorded value by value, docs/performance.md.)
-struct LatencyRecorder {
-    private(set) var perJob: [LatencySeries]
+struct LatencyRecorder: ~Copyable {
+    /// An entity table, not an Array: recording mutates a series in place with no copy-on-write check.
+    private(set) var perJob: EntityTable<LatencySeries>
 
     init(jobNames: [String]) {
-        perJob = Array(repeating: LatencySeries(), count: jobNames.count)
+        perJob = EntityTable(repeating: LatencySeries(), count: jobNames.count)
     }
 
     mutating func record(job: Int, latency: SimTime, bytes: Int) {
@@ -82,7 +83,7 @@ struct LatencyRecorder {
     var total: LatencySeries {
         if perJob.count == 1 { return perJob[0] }
         var total = LatencySeries()
-        for series in perJob { total.add(series) }
+        for job in perJob.indices { total.add(perJob[job]) }
         return total
     }
 }

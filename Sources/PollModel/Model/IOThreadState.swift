@@ -79,6 +79,8 @@ struct IOThreadState: ~Copyable {
     var synchronousPop = false
     /// Completions reaped and waiting for the guest notification.
     var completedBuffer: [Int] = []
+    /// Scratch space for the requests one virtqueue handler submits (kept to reuse its capacity).
+    var submitBatch: [Int] = []
 
     /// Position of each handler in the poll list (its io_poll's place in a pass), rebuilt when the list changes.
     var positions: [Int] = []

@@ -87,7 +87,10 @@ extension PollSimulator {
         }
         let count = threads[thread].popped.count
         guard count > 0 else { return true }
+        // The batch reuses the thread's scratch array (no allocation per dispatch); it is handed back below.
         var batch: [Int] = []
+        swap(&batch, &threads[thread].submitBatch)
+        batch.removeAll(keepingCapacity: true)
         batch.reserveCapacity(count)
         while let request = threads[thread].popped.pop() {
             spend(thread, .dispatch, profile.virtqueuePop.draw(stream) + profile.requestSubmit.draw(stream))
@@ -118,6 +121,7 @@ extension PollSimulator {
             }
             index += chunk
         }
+        threads[thread].submitBatch = batch
         return true
     }
 
