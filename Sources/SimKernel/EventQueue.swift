@@ -158,7 +158,7 @@ public struct EventQueue<Event>: ~Copyable {
 
     /// Places `moving` into the hole at `start` (uninitialized) or above it, moving parents down into the hole.
     /// On return every slot in `0 ... start` is initialized.
-    @inlinable
+    @inlinable @inline(__always)
     static func siftUp(_ moving: Entry, from start: Int, in elements: UnsafeMutablePointer<Entry>) {
         var hole = start
         while hole > 0 {
