@@ -4,7 +4,7 @@
 /// because of floating-point rounding.
 public typealias SimTime = Int64
 
-/// A pending-event set ordered by (time, insertion sequence): a binary min-heap of keys kept in one contiguous
+/// A pending-event set ordered by (time, insertion sequence): a 4-ary min-heap of keys kept in one contiguous
 /// buffer, with the events beside it in a slab of slots (each heap entry names its event's slot).
 ///
 /// Events are values (`Event` is typically a small enum), so a steady-state run performs no heap allocation per
@@ -13,7 +13,7 @@ public typealias SimTime = Int64
 /// simulator's `ModelEvent` made a 48-byte entry; moving the keys alone cut a whole-model run by about 2.5 %).
 ///
 /// Invariants, kept by `siftUp`/`siftDown`:
-/// - heap order: for every index `i > 0`, entry `(i - 1) / 2` precedes entry `i`;
+/// - heap order: for every index `i > 0`, entry `(i - 1) / 4` precedes entry `i`;
 /// - "precedes" is the strict total order on (`time`, `sequence`); sequences are unique, so no two entries tie and
 ///   events scheduled for the same instant come out in the order they were scheduled (FIFO tie-break);
 /// - `elements[0 ..< count]` are the heap; their slots are distinct, and exactly those slots of `events` are
@@ -28,6 +28,10 @@ public typealias SimTime = Int64
 ///
 /// A hand-written heap rather than swift-collections' `Heap`: on these machines it ran 15-25 % faster for the
 /// hold model (platform notes, "Event-queue speed"), and the kernel's speed bounds the whole simulator's.
+/// 4-ary rather than binary: sifting down is a chain of dependent loads and comparisons, and four children per node
+/// halve its length; the earliest of the four is found by a tournament of independent branch-free comparisons.
+/// With 48-byte entries and branchy comparisons a 4-ary heap was slower; with 24-byte keys and `precedesBranchFree`
+/// it beats the binary one at every size of `pollsim bench kernel` (docs/performance.md).
 /// The buffer is addressed through a raw pointer rather than kept in an `Array`: with an `Array`, every element write
 /// in the sift loops re-checked uniqueness (a runtime call) and bounds, and the queue ran at 0.71x the speed of the
 /// same heap in C at 1000 pending events (docs/performance.md, "Kernel"; measure with `pollsim bench kernel`).
@@ -162,7 +166,7 @@ public struct EventQueue<Event>: ~Copyable {
     static func siftUp(_ moving: Entry, from start: Int, in elements: UnsafeMutablePointer<Entry>) {
         var hole = start
         while hole > 0 {
-            let parent = (hole &- 1) >> 1
+            let parent = (hole &- 1) >> 2
             guard precedes(moving.time, moving.sequence, elements[parent].time, elements[parent].sequence) else {
                 break
             }
@@ -172,21 +176,33 @@ public struct EventQueue<Event>: ~Copyable {
         elements[hole] = moving
     }
 
+    /// The earlier of entries `a` and `b`, chosen without a branch.
+    @inlinable @inline(__always)
+    static func earlier(_ a: Int, _ b: Int, in elements: UnsafeMutablePointer<Entry>) -> Int {
+        precedesBranchFree(elements[b].time, elements[b].sequence, elements[a].time, elements[a].sequence) ? b : a
+    }
+
     /// Places `moving` into the hole at `start` (uninitialized) or below it, among the `count` slots, moving the
-    /// smaller child up into the hole. On return every slot in `0 ..< count` is initialized.
+    /// earliest child up into the hole. On return every slot in `0 ..< count` is initialized.
     @inlinable
     static func siftDown(_ moving: Entry, from start: Int, count: Int, in elements: UnsafeMutablePointer<Entry>) {
         var hole = start
         while true {
             // No overflow: hole < count, and count entries of at least 16 bytes fit in memory, so count < 2^60.
-            var child = hole &* 2 &+ 1
-            if child >= count { break }
-            let right = child &+ 1
-            if right < count {
-                // Branch-free: step to the right child when it precedes the left one.
-                let rightFirst = precedesBranchFree(elements[right].time, elements[right].sequence,
-                                                    elements[child].time, elements[child].sequence)
-                child &+= rightFirst ? 1 : 0
+            let first = hole &* 4 &+ 1
+            if first >= count { break }
+            var child: Int
+            if first &+ 3 < count {
+                // All four children: a tournament of independent branch-free comparisons.
+                child = earlier(earlier(first, first &+ 1, in: elements), earlier(first &+ 2, first &+ 3, in: elements),
+                                in: elements)
+            } else {
+                child = first
+                var other = first &+ 1
+                while other < count {
+                    child = earlier(child, other, in: elements)
+                    other &+= 1
+                }
             }
             guard precedes(elements[child].time, elements[child].sequence, moving.time, moving.sequence) else { break }
             elements[hole] = elements[child]
