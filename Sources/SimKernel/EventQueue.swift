@@ -132,6 +132,15 @@ public struct EventQueue<Event>: ~Copyable {
         capacity = newCapacity
     }
 
+    /// Takes the next sequence number without pushing (for events a `Simulation` keeps in an `OrderedLane`, which
+    /// share the queue's numbering so that ties between heap and lanes break in scheduling order).
+    @inlinable
+    mutating func takeSequence() -> UInt64 {
+        let sequence = nextSequence
+        nextSequence &+= 1
+        return sequence
+    }
+
     /// Inserts `event` at `time` and returns the sequence number that identifies it (for cancellation).
     @inlinable @discardableResult
     public mutating func push(_ event: Event, at time: SimTime) -> UInt64 {

@@ -50,7 +50,8 @@ extension PollSimulator {
         let transfer = roundedSimTime(Double(requests[request].bytes) * devices[device].nsPerByte)
         let start = max(now, devices[device].linkFreeAt)
         devices[device].linkFreeAt = start + transfer
-        kernel.schedule(.transferDone(request: request), at: start + transfer)
+        // Transfers leave the link in FIFO order: a lane, not the heap (Simulation.schedule(_:at:lane:)).
+        kernel.schedule(.transferDone(request: request), at: start + transfer, lane: 1)
     }
 
     func deviceDone(_ request: Int) {
