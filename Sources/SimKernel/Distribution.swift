@@ -191,12 +191,32 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
     /// One draw: finite and >= 0.
     @inlinable
     public func sample(_ stream: RandomStream) -> Double {
-        Distribution.draw(kind, stream)
+        sample(stream.source)
+    }
+
+    /// One draw from the generator `source`: finite and >= 0. The parametric distributions are sampled inline (so a
+    /// caller's draw reads the parameters where they are, without retaining the enum's box); the others go through
+    /// `draw`. Either way, the same GSL calls in the same order.
+    @inlinable @inline(__always)
+    public func sample(_ source: RandomSource) -> Double {
+        let rng = source.rng
+        switch kind {
+        case .constant(let value):
+            return value
+        case .exponential(let mean):
+            return Distribution.finite(gsl_ran_exponential(rng, mean))
+        case .lognormal(let mu, let sigma):
+            return Distribution.finite(gsl_ran_lognormal(rng, mu, sigma))
+        case .gamma(let shape, let scale):
+            return Distribution.finite(gsl_ran_gamma(rng, shape, scale))
+        default:
+            return Distribution.draw(kind, source)
+        }
     }
 
     @usableFromInline
-    static func draw(_ kind: Kind, _ stream: RandomStream) -> Double {
-        let rng = stream.generator
+    static func draw(_ kind: Kind, _ source: RandomSource) -> Double {
+        let rng = source.rng
         switch kind {
         case .constant(let value):
             return value
@@ -226,7 +246,7 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
                 let mid = (low + high) / 2
                 if u < cumulative[mid] { high = mid } else { low = mid + 1 }
             }
-            return components[low].sample(stream)
+            return components[low].sample(source)
         case .samples(let values):
             return values[Int(gsl_rng_uniform_int(rng, UInt(values.count)))]
         case .percentiles(let probabilities, let values):
@@ -244,7 +264,7 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Heavy tails and huge scales can overflow to +inf; clamp so that callers never see a non-finite draw.
-    @usableFromInline static func finite(_ x: Double) -> Double { x.isFinite ? x : Double.greatestFiniteMagnitude }
+    @inlinable static func finite(_ x: Double) -> Double { x.isFinite ? x : Double.greatestFiniteMagnitude }
 
     // MARK: Properties
 

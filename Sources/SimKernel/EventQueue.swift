@@ -4,136 +4,141 @@
 /// because of floating-point rounding.
 public typealias SimTime = Int64
 
-/// A pending-event set ordered by (time, insertion sequence): a binary min-heap kept in one contiguous buffer.
+/// A pending-event set ordered by (time, insertion sequence): a 4-ary min-heap of keys kept in one contiguous
+/// buffer, with the events beside it in a slab of slots (each heap entry names its event's slot).
 ///
 /// Events are values (`Event` is typically a small enum), so a steady-state run performs no heap allocation per
-/// event: the buffer grows (doubling) to the peak number of pending events and then stays put.
+/// event: the buffers grow (doubling) to the peak number of pending events and then stay put. The heap holds only
+/// (time, sequence, slot), three words, so the sift loops move 24 bytes per level rather than the whole event (the
+/// simulator's `ModelEvent` made a 48-byte entry; moving the keys alone cut a whole-model run by about 2.5 %).
 ///
 /// Invariants, kept by `siftUp`/`siftDown`:
-/// - heap order: for every index `i > 0`, entry `(i - 1) / 2` precedes entry `i`;
+/// - heap order: for every index `i > 0`, entry `(i - 1) / 4` precedes entry `i`;
 /// - "precedes" is the strict total order on (`time`, `sequence`); sequences are unique, so no two entries tie and
-///   events scheduled for the same instant come out in the order they were scheduled (FIFO tie-break).
+///   events scheduled for the same instant come out in the order they were scheduled (FIFO tie-break);
+/// - `elements[0 ..< count]` are the heap; their slots are distinct, and exactly those slots of `events` are
+///   initialized; the other `capacity - count` slots are listed once each in `freeSlots[0 ..< capacity - count]`;
+/// - the queue owns its buffers alone (it is `~Copyable`, so no other value can reach them) and frees them, with any
+///   pending events, in `deinit`.
 ///
-/// `EventQueue` is a value type: copies share the buffer until one of them is mutated (copy-on-write).
+/// `EventQueue` is noncopyable: a queue can be moved (`consume`) or borrowed, never copied. An earlier version was a
+/// copy-on-write value type; that cost a uniqueness check (a Swift runtime call) on every push and every pop, about
+/// 6 % of a whole-model run (docs/performance.md), and nothing ever copied a queue. Noncopyable ownership gives the
+/// same safety (no two values share a buffer) with no check at run time.
 ///
 /// A hand-written heap rather than swift-collections' `Heap`: on these machines it ran 15-25 % faster for the
 /// hold model (platform notes, "Event-queue speed"), and the kernel's speed bounds the whole simulator's.
-/// The buffer is a `ManagedBuffer` addressed through raw pointers rather than an `Array`: with an `Array`, every
-/// element write in the sift loops re-checked uniqueness (a runtime call) and bounds, and the queue ran at 0.71x the
-/// speed of the same heap in C at 1000 pending events; one uniqueness check per push or pop, no bounds checks inside
-/// the loops and no exclusivity checks on the header bring it to about 0.9x (docs/performance.md, "Kernel"; measure
-/// with `pollsim bench kernel`). Indices in the loops stay in `0 ..< count` by construction.
-public struct EventQueue<Event> {
+/// 4-ary rather than binary: sifting down is a chain of dependent loads and comparisons, and four children per node
+/// halve its length; the earliest of the four is found by a tournament of independent branch-free comparisons.
+/// With 48-byte entries and branchy comparisons a 4-ary heap was slower; with 24-byte keys and `precedesBranchFree`
+/// it beats the binary one at every size of `pollsim bench kernel` (docs/performance.md).
+/// The buffer is addressed through a raw pointer rather than kept in an `Array`: with an `Array`, every element write
+/// in the sift loops re-checked uniqueness (a runtime call) and bounds, and the queue ran at 0.71x the speed of the
+/// same heap in C at 1000 pending events (docs/performance.md, "Kernel"; measure with `pollsim bench kernel`).
+/// Indices in the loops stay in `0 ..< count` by construction.
+public struct EventQueue<Event>: ~Copyable {
+    /// A heap entry: the ordering key and where the event is kept. Trivial (three words), so the sift loops move
+    /// 24 bytes per level whatever the size of `Event`; the events themselves stay put in `events` until popped.
     @usableFromInline
     struct Entry {
         @usableFromInline var time: SimTime
         @usableFromInline var sequence: UInt64
-        @usableFromInline var event: Event
+        /// The event's slot in `events`.
+        @usableFromInline var slot: Int
 
-        @inlinable init(time: SimTime, sequence: UInt64, event: Event) {
+        @inlinable init(time: SimTime, sequence: UInt64, slot: Int) {
             self.time = time
             self.sequence = sequence
-            self.event = event
-        }
-
-        @inlinable func precedes(_ other: Entry) -> Bool {
-            EventQueue.precedes(time, sequence, other.time, other.sequence)
+            self.slot = slot
         }
     }
 
-    /// The order on entries: (time, sequence) lexicographically. Takes the keys only, so that comparing entries in
-    /// the buffer never copies (retains) their events.
+    /// The order on entries: (time, sequence) lexicographically.
     @inlinable @inline(__always)
     static func precedes(_ time: SimTime, _ sequence: UInt64, _ otherTime: SimTime, _ otherSequence: UInt64) -> Bool {
         time < otherTime || (time == otherTime && sequence < otherSequence)
     }
 
-    @usableFromInline
-    struct Header {
-        /// Initialized entries: `elements[0 ..< count]`.
-        @usableFromInline var count: Int
-        /// Entries the buffer can hold (stored: `ManagedBuffer.capacity` asks malloc on Linux, which is slow).
-        @usableFromInline var capacity: Int
-
-        @inlinable init(count: Int, capacity: Int) {
-            self.count = count
-            self.capacity = capacity
-        }
+    /// The same order as `precedes`, computed as one 128-bit comparison (the time's sign bit flipped, so that
+    /// unsigned order is signed order): a compare and a subtract with borrow instead of two data-dependent branches.
+    /// Used where the outcome is a coin toss that a branch predictor would lose half the time (which child is smaller).
+    @inlinable @inline(__always)
+    static func precedesBranchFree(_ time: SimTime, _ sequence: UInt64, _ otherTime: SimTime, _ otherSequence: UInt64)
+        -> Bool
+    {
+        key(time, sequence) < key(otherTime, otherSequence)
     }
 
-    /// The heap's storage: a header and `capacity` tail-allocated entries, the first `count` initialized.
-    @usableFromInline
-    final class Storage: ManagedBuffer<Header, Entry> {
-        @inlinable
-        static func make(capacity: Int) -> Storage {
-            let capacity = Swift.max(capacity, 4)
-            let buffer = Storage.create(minimumCapacity: capacity) { _ in Header(count: 0, capacity: capacity) }
-            return unsafeDowncast(buffer, to: Storage.self)
-        }
-
-        /// A new buffer with room for `capacity` entries holding copies of this one's.
-        @inlinable
-        func copy(capacity: Int) -> Storage {
-            let new = Storage.make(capacity: capacity)
-            withUnsafeMutablePointers { header, elements in
-                new.withUnsafeMutablePointers { newHeader, newElements in
-                    newElements.initialize(from: elements, count: header.pointee.count)
-                    newHeader.pointee.count = header.pointee.count
-                }
-            }
-            return new
-        }
-
-        /// Moves this buffer's entries into a new one of `capacity` (this one is left empty).
-        @inlinable
-        func moveToNew(capacity: Int) -> Storage {
-            let new = Storage.make(capacity: capacity)
-            withUnsafeMutablePointers { header, elements in
-                new.withUnsafeMutablePointers { newHeader, newElements in
-                    newElements.moveInitialize(from: elements, count: header.pointee.count)
-                    newHeader.pointee.count = header.pointee.count
-                }
-                header.pointee.count = 0
-            }
-            return new
-        }
-
-        deinit {
-            withUnsafeMutablePointers { header, elements in
-                _ = elements.deinitialize(count: header.pointee.count)
-            }
-        }
+    @inlinable @inline(__always)
+    static func key(_ time: SimTime, _ sequence: UInt64) -> UInt128 {
+        UInt128(UInt64(bitPattern: time) ^ (1 << 63)) << 64 | UInt128(sequence)
     }
 
-    @usableFromInline var storage: Storage
+    /// The heap: `capacity` entries, the first `count` initialized.
+    @usableFromInline var elements: UnsafeMutablePointer<Entry>
+    /// The pending events, by slot: `capacity` slots, initialized exactly where a heap entry refers to them.
+    @usableFromInline var events: UnsafeMutablePointer<Event>
+    /// The slots not in use, a stack: `freeSlots[0 ..< capacity - count]`.
+    @usableFromInline var freeSlots: UnsafeMutablePointer<Int>
+    @usableFromInline var storedCount: Int
+    @usableFromInline var capacity: Int
     @usableFromInline var nextSequence: UInt64 = 0
 
     public init(reservingCapacity capacity: Int = 0) {
-        storage = Storage.make(capacity: capacity)
+        let capacity = Swift.max(capacity, 4)
+        self.capacity = capacity
+        elements = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+        events = UnsafeMutablePointer<Event>.allocate(capacity: capacity)
+        freeSlots = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        // Slot 0 on top of the stack, so that a queue that never holds more than one event uses one slot.
+        for i in 0..<capacity { freeSlots[i] = capacity - 1 - i }
+        storedCount = 0
     }
 
-    // The header is always reached through `withUnsafeMutablePointerToHeader`, never through
-    // `ManagedBuffer.header`: that is a stored class property, and every access to it costs a dynamic exclusivity
-    // check (a `swift_beginAccess` runtime call).
+    deinit {
+        for i in 0..<storedCount { (events + elements[i].slot).deinitialize(count: 1) }
+        elements.deallocate()
+        events.deallocate()
+        freeSlots.deallocate()
+    }
 
-    @inlinable public var count: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.count } }
-    @inlinable public var isEmpty: Bool { count == 0 }
+    @inlinable public var count: Int { storedCount }
+    @inlinable public var isEmpty: Bool { storedCount == 0 }
 
     /// The time of the earliest pending event, if any.
     @inlinable public var nextTime: SimTime? {
-        storage.withUnsafeMutablePointers { header, elements in
-            header.pointee.count == 0 ? nil : elements.pointee.time
-        }
+        storedCount == 0 ? nil : elements.pointee.time
     }
 
-    /// Makes `storage` uniquely referenced with room for at least `minimumCapacity` entries.
+    /// Doubles the buffers: called when they are full (no free slot). Kept out of line, so that `push` stays small.
+    @usableFromInline @inline(never)
+    mutating func grow() {
+        let newCapacity = 2 * capacity
+        let newElements = UnsafeMutablePointer<Entry>.allocate(capacity: newCapacity)
+        newElements.moveInitialize(from: elements, count: storedCount)
+        elements.deallocate()
+        elements = newElements
+        let newEvents = UnsafeMutablePointer<Event>.allocate(capacity: newCapacity)
+        for i in 0..<storedCount {
+            let slot = elements[i].slot
+            (newEvents + slot).moveInitialize(from: events + slot, count: 1)
+        }
+        events.deallocate()
+        events = newEvents
+        // Full, so no slot was free: the new ones are capacity ..< newCapacity.
+        freeSlots.deallocate()
+        freeSlots = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+        for i in 0..<(newCapacity - capacity) { freeSlots[i] = newCapacity - 1 - i }
+        capacity = newCapacity
+    }
+
+    /// Takes the next sequence number without pushing (for events a `Simulation` keeps in an `OrderedLane`, which
+    /// share the queue's numbering so that ties between heap and lanes break in scheduling order).
     @inlinable
-    mutating func makeUniqueAndReserve(_ minimumCapacity: Int) {
-        let unique = isKnownUniquelyReferenced(&storage)
-        let capacity = storage.withUnsafeMutablePointerToHeader { $0.pointee.capacity }
-        if _fastPath(unique && capacity >= minimumCapacity) { return }
-        let newCapacity = capacity >= minimumCapacity ? capacity : Swift.max(minimumCapacity, 2 * capacity)
-        storage = unique ? storage.moveToNew(capacity: newCapacity) : storage.copy(capacity: newCapacity)
+    mutating func takeSequence() -> UInt64 {
+        let sequence = nextSequence
+        nextSequence &+= 1
+        return sequence
     }
 
     /// Inserts `event` at `time` and returns the sequence number that identifies it (for cancellation).
@@ -141,67 +146,77 @@ public struct EventQueue<Event> {
     public mutating func push(_ event: Event, at time: SimTime) -> UInt64 {
         let sequence = nextSequence
         nextSequence &+= 1
-        makeUniqueAndReserve(count + 1)
-        storage.withUnsafeMutablePointers { header, elements in
-            let count = header.pointee.count
-            header.pointee.count = count + 1
-            Self.siftUp(Entry(time: time, sequence: sequence, event: event), from: count, in: elements)
-        }
+        if _slowPath(storedCount == capacity) { grow() }
+        let count = storedCount
+        storedCount = count &+ 1
+        let slot = freeSlots[capacity &- count &- 1]
+        (events + slot).initialize(to: event)
+        Self.siftUp(Entry(time: time, sequence: sequence, slot: slot), from: count, in: elements)
         return sequence
     }
 
     /// Removes and returns the earliest event with its time and sequence number.
     @inlinable
     public mutating func popMin() -> (time: SimTime, sequence: UInt64, event: Event)? {
-        if count == 0 { return nil }
-        makeUniqueAndReserve(0)
-        return storage.withUnsafeMutablePointers { header, elements in
-            let count = header.pointee.count - 1
-            header.pointee.count = count
-            let first = elements.move()
-            if count > 0 {
-                Self.siftDown((elements + count).move(), from: 0, count: count, in: elements)
-            }
-            return (first.time, first.sequence, first.event)
+        if storedCount == 0 { return nil }
+        let count = storedCount &- 1
+        storedCount = count
+        let first = elements.pointee
+        if count > 0 {
+            Self.siftDown(elements[count], from: 0, count: count, in: elements)
         }
+        freeSlots[capacity &- count &- 1] = first.slot
+        return (first.time, first.sequence, (events + first.slot).move())
     }
 
     /// Places `moving` into the hole at `start` (uninitialized) or above it, moving parents down into the hole.
     /// On return every slot in `0 ... start` is initialized.
-    @inlinable
+    @inlinable @inline(__always)
     static func siftUp(_ moving: Entry, from start: Int, in elements: UnsafeMutablePointer<Entry>) {
         var hole = start
         while hole > 0 {
-            let parent = (hole &- 1) >> 1
+            let parent = (hole &- 1) >> 2
             guard precedes(moving.time, moving.sequence, elements[parent].time, elements[parent].sequence) else {
                 break
             }
-            (elements + hole).initialize(to: (elements + parent).move())
+            elements[hole] = elements[parent]
             hole = parent
         }
-        (elements + hole).initialize(to: moving)
+        elements[hole] = moving
+    }
+
+    /// The earlier of entries `a` and `b`, chosen without a branch.
+    @inlinable @inline(__always)
+    static func earlier(_ a: Int, _ b: Int, in elements: UnsafeMutablePointer<Entry>) -> Int {
+        precedesBranchFree(elements[b].time, elements[b].sequence, elements[a].time, elements[a].sequence) ? b : a
     }
 
     /// Places `moving` into the hole at `start` (uninitialized) or below it, among the `count` slots, moving the
-    /// smaller child up into the hole. On return every slot in `0 ..< count` is initialized.
+    /// earliest child up into the hole. On return every slot in `0 ..< count` is initialized.
     @inlinable
     static func siftDown(_ moving: Entry, from start: Int, count: Int, in elements: UnsafeMutablePointer<Entry>) {
         var hole = start
         while true {
             // No overflow: hole < count, and count entries of at least 16 bytes fit in memory, so count < 2^60.
-            var child = hole &* 2 &+ 1
-            if child >= count { break }
-            let right = child &+ 1
-            if right < count
-                && precedes(elements[right].time, elements[right].sequence,
-                            elements[child].time, elements[child].sequence)
-            {
-                child = right
+            let first = hole &* 4 &+ 1
+            if first >= count { break }
+            var child: Int
+            if first &+ 3 < count {
+                // All four children: a tournament of independent branch-free comparisons.
+                child = earlier(earlier(first, first &+ 1, in: elements), earlier(first &+ 2, first &+ 3, in: elements),
+                                in: elements)
+            } else {
+                child = first
+                var other = first &+ 1
+                while other < count {
+                    child = earlier(child, other, in: elements)
+                    other &+= 1
+                }
             }
             guard precedes(elements[child].time, elements[child].sequence, moving.time, moving.sequence) else { break }
-            (elements + hole).initialize(to: (elements + child).move())
+            elements[hole] = elements[child]
             hole = child
         }
-        (elements + hole).initialize(to: moving)
+        elements[hole] = moving
     }
 }

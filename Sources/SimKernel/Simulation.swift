@@ -13,7 +13,9 @@ public struct EventHandle: Hashable, Sendable {
 ///
 /// Invariant: `now` never decreases. Every event is delivered at its own time, so `now` equals the time of the
 /// last delivered event, or the limit passed to `next(until:)` when that limit was reached first.
-public struct Simulation<Event> {
+///
+/// Noncopyable, like the `EventQueue` it owns: a simulation's pending events have one owner.
+public struct Simulation<Event>: ~Copyable {
     /// The current simulated time.
     @inlinable public var now: SimTime { clock }
     /// Events delivered so far (cancelled events are not counted).
@@ -23,6 +25,9 @@ public struct Simulation<Event> {
     @usableFromInline var delivered: Int = 0
 
     @usableFromInline var queue: EventQueue<Event>
+    /// Two FIFO lanes beside the heap (`OrderedLane`), for events a model schedules in time order.
+    @usableFromInline var lane0 = OrderedLane<Event>()
+    @usableFromInline var lane1 = OrderedLane<Event>()
     /// Sequences of cancelled events still in the queue. Cancellation is lazy: the entry is dropped when it reaches
     /// the front, which keeps `cancel` O(1) and costs nothing when nothing is cancelled.
     @usableFromInline var cancelled: Set<UInt64> = []
@@ -32,7 +37,27 @@ public struct Simulation<Event> {
     }
 
     /// Number of pending events, including cancelled ones not yet dropped.
-    @inlinable public var pendingCount: Int { queue.count }
+    @inlinable public var pendingCount: Int { queue.count + lane0.count + lane1.count }
+
+    /// Schedules `event` at `time` (not in the past) in FIFO lane `lane` (0 or 1) when that keeps the lane in time
+    /// order, and in the heap otherwise. Which is only a matter of speed: events are delivered in (time, sequence)
+    /// order wherever they wait. A model passes a lane for a kind of event it usually schedules in time order
+    /// (completions leaving a FIFO server, a constant delay after a monotone clock).
+    @inlinable @discardableResult
+    public mutating func schedule(_ event: Event, at time: SimTime, lane: Int) -> EventHandle {
+        precondition(time >= now, "event scheduled in the past: \(time) < now \(now)")
+        if lane == 0, time >= lane0.lastTime {
+            let sequence = queue.takeSequence()
+            lane0.append(event, at: time, sequence: sequence)
+            return EventHandle(sequence: sequence)
+        }
+        if lane == 1, time >= lane1.lastTime {
+            let sequence = queue.takeSequence()
+            lane1.append(event, at: time, sequence: sequence)
+            return EventHandle(sequence: sequence)
+        }
+        return EventHandle(sequence: queue.push(event, at: time))
+    }
 
     /// Schedules `event` at the absolute time `time`, which must not lie in the past.
     @inlinable @discardableResult
@@ -80,13 +105,55 @@ public struct Simulation<Event> {
 
     @inlinable
     mutating func deliverNext(notAfter limit: SimTime) -> Event? {
+        if lane0.count | lane1.count != 0 { return deliverNextFromHeapOrLanes(notAfter: limit) }
+        // Only the heap holds events (always, for a model that uses no lanes).
         while let time = queue.nextTime, time <= limit {
             let entry = queue.popMin()!
-            if !cancelled.isEmpty, cancelled.remove(entry.sequence) != nil { continue }
+            if !cancelled.isEmpty, cancelled.remove(entry.sequence) != nil {
+                if lane0.count | lane1.count != 0 { return deliverNextFromHeapOrLanes(notAfter: limit) }
+                continue
+            }
             clock = entry.time
             delivered += 1
             return entry.event
         }
         return nil
+    }
+
+    /// `deliverNext` when a lane holds events: the earliest of the heap's top and the lanes' heads. Out of line, so
+    /// that the heap-only path stays small enough to inline into a model's loop; inlinable all the same, so that
+    /// clients get it specialized for their event type (without that, it ran generic: twice the instructions).
+    @inlinable @inline(never)
+    mutating func deliverNextFromHeapOrLanes(notAfter limit: SimTime) -> Event? {
+        while true {
+            // The earliest of the heap's top and the lanes' heads; 0 = heap, 1 = lane 0, 2 = lane 1.
+            var source = -1
+            var time = SimTime.max
+            var sequence = UInt64.max
+            if queue.storedCount > 0 {
+                source = 0
+                time = queue.elements.pointee.time
+                sequence = queue.elements.pointee.sequence
+            }
+            if lane0.count > 0 {
+                let t = lane0.times[lane0.head], s = lane0.sequences[lane0.head]
+                if source < 0 || EventQueue<Event>.precedes(t, s, time, sequence) { source = 1; time = t; sequence = s }
+            }
+            if lane1.count > 0 {
+                let t = lane1.times[lane1.head], s = lane1.sequences[lane1.head]
+                if source < 0 || EventQueue<Event>.precedes(t, s, time, sequence) { source = 2; time = t; sequence = s }
+            }
+            guard source >= 0, time <= limit else { return nil }
+            let event: Event
+            switch source {
+            case 0: event = queue.popMin()!.event
+            case 1: event = lane0.removeFirst()
+            default: event = lane1.removeFirst()
+            }
+            if !cancelled.isEmpty, cancelled.remove(sequence) != nil { continue }
+            clock = time
+            delivered += 1
+            return event
+        }
     }
 }

@@ -1,7 +1,7 @@
 import XCTest
 @testable import SimKernel
 
-/// The event queue's storage (a copy-on-write ManagedBuffer addressed through raw pointers) and the hold model the
+/// The event queue's storage (a noncopyable owner of a buffer addressed through raw pointers) and the hold model the
 /// kernel benchmark runs. No timing assertions here, ever: speed is measured by `pollsim bench kernel`.
 final class EventQueueTests: XCTestCase {
     /// The hold-model recipe of Sources/HoldModelReference/include/hold_model.h on a naive pending set (linear scan
@@ -62,33 +62,90 @@ final class EventQueueTests: XCTestCase {
         }
     }
 
-    func testCopiesAreIndependent() {
+    // The queue and the simulation are noncopyable (`~Copyable`): sharing a buffer between two values is a compile
+    // error, so there is no copy-on-write to test. What can happen is a move; the moved-to value owns everything.
+
+    func testMovedQueueKeepsItsEventsAndGrows() {
         var original = EventQueue<Int>(reservingCapacity: 4)
         for i in 0..<20 { original.push(i, at: SimTime(100 - i)) }
-        var copy = original
-        // Mutating the copy (pop, then push beyond its capacity) must not disturb the original, and vice versa.
-        XCTAssertEqual(copy.popMin()?.event, 19)
-        for i in 0..<50 { copy.push(1_000 + i, at: SimTime(i)) }
-        XCTAssertEqual(original.count, 20)
-        XCTAssertEqual(copy.count, 69)
-        XCTAssertEqual(original.popMin()?.event, 19)
+        var moved = consume original
+        XCTAssertEqual(moved.popMin()?.event, 19)
+        for i in 0..<50 { moved.push(1_000 + i, at: SimTime(i)) }
+        XCTAssertEqual(moved.count, 69)
         var drained: [Int] = []
-        while let entry = original.popMin() { drained.append(entry.event) }
-        XCTAssertEqual(drained, Array((0..<19).reversed()))
-        XCTAssertEqual(copy.popMin()?.event, 1_000)
-        XCTAssertEqual(copy.count, 68)
+        while let entry = moved.popMin() { drained.append(entry.event) }
+        XCTAssertEqual(drained, Array(1_000..<1_050) + Array((0..<19).reversed()))
     }
 
-    func testSimulationCopiesAreIndependent() {
+    func testMovedSimulationKeepsClockAndEvents() {
         var a = Simulation<Int>()
         a.schedule(1, at: 10)
         a.schedule(2, at: 20)
-        var b = a
-        XCTAssertEqual(b.next(until: 100), 1)
-        XCTAssertEqual(a.pendingCount, 2)
         XCTAssertEqual(a.next(until: 100), 1)
-        XCTAssertEqual(a.next(until: 100), 2)
+        var b = consume a
+        XCTAssertEqual(b.now, 10)
+        XCTAssertEqual(b.pendingCount, 1)
         XCTAssertEqual(b.next(until: 100), 2)
+        XCTAssertNil(b.next(until: 100))
+        XCTAssertEqual(b.now, 100)
+    }
+
+    /// siftDown chooses the smaller child with a 128-bit comparison; it must be the (time, sequence) order exactly,
+    /// negative and extreme times included.
+    func testBranchFreeOrderIsTheLexicographicOrder() {
+        var rng = SplitMixForTest(seed: 11)
+        let times: [SimTime] = [.min, .min + 1, -1_000, -1, 0, 1, 2, 1_000, .max - 1, .max]
+        let sequences: [UInt64] = [0, 1, 2, UInt64(Int64.max), .max - 1, .max]
+        var pairs: [(SimTime, UInt64)] = []
+        for time in times { for sequence in sequences { pairs.append((time, sequence)) } }
+        for _ in 0..<200 { pairs.append((SimTime(bitPattern: rng.next()), rng.next() % 4)) }
+        for a in pairs {
+            for b in pairs {
+                XCTAssertEqual(EventQueue<Int>.precedesBranchFree(a.0, a.1, b.0, b.1),
+                               EventQueue<Int>.precedes(a.0, a.1, b.0, b.1), "\(a) vs \(b)")
+            }
+        }
+    }
+
+    /// Events scheduled in lanes come out in exactly the order they would from the heap alone: (time, sequence),
+    /// whether a lane took them or, out of order, the heap did; cancelled lane events are dropped.
+    func testLanesDeliverInHeapOrder() {
+        var rng = SplitMixForTest(seed: 5)
+        var plain = Simulation<Int>(reservingCapacity: 1)
+        var laned = Simulation<Int>(reservingCapacity: 1)
+        var cancelledEvents = Set<Int>()
+        var delivered: [(SimTime, Int)] = []
+        var expected: [(SimTime, Int)] = []
+        var next = 0
+        for round in 0..<20_000 {
+            if round % 3 == 0 || round >= 15_000 {
+                // Every pending event is at most 50 ns ahead; with none, next(until:) moves the clock to the limit.
+                let a = laned.next(until: laned.now + 64)
+                let b = plain.next(until: plain.now + 64)
+                if let a { delivered.append((laned.now, a)) }
+                if let b { expected.append((plain.now, b)) }
+                continue
+            }
+            // Mostly increasing times per lane (the lanes' purpose), sometimes not (they fall back to the heap).
+            let lane = Int(rng.next() % 3) - 1  // -1: heap
+            let delay = SimTime(rng.next() % (rng.next() % 4 == 0 ? 50 : 8))
+            let time = laned.now + delay
+            let event = next
+            next += 1
+            let handleA = lane < 0 ? laned.schedule(event, at: time) : laned.schedule(event, at: time, lane: lane)
+            let handleB = plain.schedule(event, at: time)
+            XCTAssertEqual(handleA, handleB, "lanes share the heap's sequence numbers")
+            if rng.next() % 50 == 0 {
+                laned.cancel(handleA)
+                plain.cancel(handleB)
+                cancelledEvents.insert(event)
+            }
+            XCTAssertEqual(laned.pendingCount, plain.pendingCount)
+        }
+        XCTAssertEqual(delivered.map(\.0), expected.map(\.0))
+        XCTAssertEqual(delivered.map(\.1), expected.map(\.1))
+        XCTAssertTrue(delivered.allSatisfy { !cancelledEvents.contains($0.1) })
+        XCTAssertGreaterThan(delivered.count, 9_000)
     }
 
     func testGrowsFromZeroCapacityAndKeepsOrder() {
@@ -113,7 +170,7 @@ final class EventQueueTests: XCTestCase {
     }
 
     /// Events that are references: every one must be released exactly once, whether popped, left in the queue when
-    /// it is dropped, moved by a growth, or shared with a copy.
+    /// it is dropped, moved by a growth, or moved with the queue.
     func testReferenceEventsAreReleasedExactlyOnce() {
         let tracker = LiveCounter()
         do {
@@ -122,13 +179,14 @@ final class EventQueueTests: XCTestCase {
             XCTAssertEqual(tracker.live, 300)
             for _ in 0..<100 { _ = queue.popMin() }
             XCTAssertEqual(tracker.live, 200)
-            var copy = queue
-            for _ in 0..<50 { _ = copy.popMin() }
-            XCTAssertEqual(tracker.live, 200, "the original still holds all 200")
-            copy.push(Tracked(-1, tracker), at: 0)
-            XCTAssertEqual(copy.popMin()?.event.id, -1)
-            XCTAssertEqual(queue.count, 200)
-            XCTAssertEqual(copy.count, 150)
+            var moved = consume queue
+            XCTAssertEqual(tracker.live, 200, "moving the queue neither copies nor releases events")
+            for _ in 0..<50 { _ = moved.popMin() }
+            XCTAssertEqual(tracker.live, 150)
+            moved.push(Tracked(-1, tracker), at: 0)
+            XCTAssertEqual(moved.popMin()?.event.id, -1)
+            XCTAssertEqual(moved.count, 150)
+            XCTAssertEqual(tracker.live, 150)
         }
         XCTAssertEqual(tracker.live, 0, "dropping the queues released every pending event")
     }

@@ -3,7 +3,8 @@ import SimKernel
 
 /// One IOThread: its AioContext (handlers, poll list, policy), where it is in its aio_poll iteration, and its
 /// counters. The iteration itself is driven by `PollSimulator+AioPoll.swift`.
-struct IOThreadState {
+/// Noncopyable because it owns FIFOs (`IntFIFO`); it lives in `PollSimulator.threads` and is mutated in place.
+struct IOThreadState: ~Copyable {
     /// Where the thread is. CPU work is charged as it is planned and ends with a `threadResume` event carrying the
     /// next step, so that anything that happened meanwhile is visible when the step runs.
     enum Phase {
@@ -31,13 +32,13 @@ struct IOThreadState {
     }
 
     let config: IOThreadConfig
-    let stream: RandomStream
+    let stream: RandomSource
     var policy: PollPolicy
     var pollList: PollList
     /// Whether handlers join the poll list at all (Jaehoon patch 1: not when poll-max-ns is 0; never for `none`).
     let polls: Bool
     var roles: [HandlerRole] = []
-    var completionQueues: [CompletionQueueState] = []
+    var completionQueues = EntityTable<CompletionQueueState>()
 
     var phase: Phase = .running(step: .iterate)
     var generation: UInt32 = 0
@@ -91,6 +92,8 @@ struct IOThreadState {
     var synchronousPop = false
     /// Completions reaped and waiting for the guest notification.
     var completedBuffer: [Int] = []
+    /// Scratch space for the requests one virtqueue handler submits (kept to reuse its capacity).
+    var submitBatch: [Int] = []
 
     /// Position of each handler in the poll list (its io_poll's place in a pass), rebuilt when the list changes.
     var positions: [Int] = []
@@ -114,7 +117,7 @@ struct IOThreadState {
         var resetsAtStart = 0
     }
 
-    init(config: IOThreadConfig, stream: RandomStream) {
+    init(config: IOThreadConfig, stream: RandomSource) {
         self.config = config
         self.stream = stream
         polls = config.policy == .busy || (config.policy != .none && config.poll.maxNs != 0)

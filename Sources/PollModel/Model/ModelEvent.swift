@@ -9,7 +9,8 @@ enum ModelEvent {
     case vringPush(request: Int)
     /// A virtqueue kick reached the host: the ioeventfd became readable.
     case kick(queue: Int)
-    /// A request reaches a device (after the submitting syscall).
+    /// A request reaches a device (after the submitting syscall); only for devices whose arrivals may be scheduled
+    /// out of time order (the others handle an arrival when it is scheduled, PollSimulator+Device.swift).
     case deviceArrive(request: Int)
     /// A device finished the media part of a request.
     case deviceMediaDone(request: Int)

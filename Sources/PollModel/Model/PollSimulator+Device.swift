@@ -1,49 +1,62 @@
 import SimKernel
 
 /// Host block devices: `parallelism` servers with FIFO waiting, then the shared transfer link.
+///
+/// The servers need no events of their own. Waiting is FIFO, so requests start in arrival order (no later arrival
+/// can overtake a waiting one), each on the server that becomes free first, at max(arrival, that server's free time)
+/// (the Kiefer-Wolfowitz recursion of a FIFO multi-server queue). A request's start, its media-time draw (from the
+/// device's stream, in start order, which is arrival order, as when each start was an event) and its media completion
+/// time are therefore all known when it arrives. The media completion stays an event, because the link serves
+/// transfers in the order media completes; the transfer's end is the completion.
+///
+/// An arrival is handled when it is scheduled, not as an event, when the device's arrivals are known to be scheduled
+/// in time order (`arrivalsInOrder`, see `DeviceState`): handling them then is handling them in time order.
 extension PollSimulator {
-    func deviceArrive(_ request: Int) {
+    /// A request reaches its device at `time` (>= now): the submitting syscall or the vhost worker has issued it.
+    func deviceArrival(_ request: Int, at time: SimTime) {
         let device = queues[requests[request].queue].device
-        if devices[device].inService < devices[device].parallelism {
-            startService(device, request)
-        } else {
-            devices[device].waiting.push(request)
+        guard devices[device].arrivalsInOrder else {
+            kernel.schedule(.deviceArrive(request: request), at: time)
+            return
         }
+        precondition(time >= devices[device].lastArrival,
+                     "device '\(devices[device].config.id)': arrivals scheduled out of time order")
+        devices[device].lastArrival = time
+        startService(device, request, arrival: time)
     }
 
-    private func startService(_ device: Int, _ request: Int) {
-        devices[device].inService += 1
+    /// The arrival event of a device whose arrivals may be scheduled out of time order.
+    func deviceArrive(_ request: Int) {
+        startService(queues[requests[request].queue].device, request, arrival: now)
+    }
+
+    /// The request starts on the first free server, no earlier than its arrival, and its media work is drawn.
+    private func startService(_ device: Int, _ request: Int, arrival: SimTime) {
         let stream = devices[device].stream
         let media = requests[request].isWrite
-            ? SimTime(devices[device].config.writeLatency.sample(stream).rounded())
-            : SimTime(devices[device].config.readLatency.sample(stream).rounded())
+            ? roundedSimTime(devices[device].config.writeLatency.sample(stream))
+            : roundedSimTime(devices[device].config.readLatency.sample(stream))
+        let done = devices[device].servers.serve(arrival: arrival, duration: media)
         if devices[device].nsPerByte > 0 {
-            kernel.schedule(.deviceMediaDone(request: request), after: media)
+            kernel.schedule(.deviceMediaDone(request: request), at: done)
         } else {
-            kernel.schedule(.deviceDone(request: request), after: media)
+            kernel.schedule(.deviceDone(request: request), at: done)
         }
-    }
-
-    private func freeSlot(_ device: Int) {
-        devices[device].inService -= 1
-        if let next = devices[device].waiting.pop() { startService(device, next) }
     }
 
     /// Media work is done; the data crosses the link, one transfer at a time.
     func deviceMediaDone(_ request: Int) {
         let device = queues[requests[request].queue].device
-        freeSlot(device)
-        let transfer = SimTime((Double(requests[request].bytes) * devices[device].nsPerByte).rounded())
+        let transfer = roundedSimTime(Double(requests[request].bytes) * devices[device].nsPerByte)
         let start = max(now, devices[device].linkFreeAt)
         devices[device].linkFreeAt = start + transfer
-        kernel.schedule(.transferDone(request: request), at: start + transfer)
+        // Transfers leave the link in FIFO order: a lane, not the heap (Simulation.schedule(_:at:lane:)).
+        kernel.schedule(.transferDone(request: request), at: start + transfer, lane: 1)
     }
 
     func deviceDone(_ request: Int) {
-        freeSlot(queues[requests[request].queue].device)
         routeCompletion(request)
     }
-
     /// A completed request goes back to whoever waits for it.
     func routeCompletion(_ request: Int) {
         let queue = requests[request].queue

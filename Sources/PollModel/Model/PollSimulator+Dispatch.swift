@@ -91,12 +91,15 @@ extension PollSimulator {
             requests[request].synchronous = true
             threads[thread].phase = .synchronousIO(request: request, since: threads[thread].cursor)
             _ = threads[thread].nextGeneration()
-            kernel.schedule(.deviceArrive(request: request), at: threads[thread].cursor)
+            deviceArrival(request, at: threads[thread].cursor)
             return false
         }
         let count = threads[thread].popped.count
         guard count > 0 else { return true }
+        // The batch reuses the thread's scratch array (no allocation per dispatch); it is handed back below.
         var batch: [Int] = []
+        swap(&batch, &threads[thread].submitBatch)
+        batch.removeAll(keepingCapacity: true)
         batch.reserveCapacity(count)
         while let request = threads[thread].popped.pop() {
             spend(thread, .dispatch, profile.virtqueuePop.draw(stream) + profile.requestSubmit.draw(stream))
@@ -124,10 +127,11 @@ extension PollSimulator {
                 handoff = profile.threadPoolHandoff.draw(stream) / 2
             }
             for request in batch[index..<(index + chunk)] {
-                kernel.schedule(.deviceArrive(request: request), at: threads[thread].cursor + handoff)
+                deviceArrival(request, at: threads[thread].cursor + handoff)
             }
             index += chunk
         }
+        threads[thread].submitBatch = batch
         return true
     }
 

@@ -100,7 +100,9 @@ extension PollSimulator {
     func deliverToGuest(_ request: Int, notifiedAt: SimTime) {
         let vcpu = jobs[requests[request].job].vcpu
         let injection = profile.interruptInjection.draw(vcpuStreams[vcpu])
-        kernel.schedule(.guestSeen(request: request), at: notifiedAt + injection)
+        // An IOThread notifies at its cursor, which never goes back, and a constant injection keeps that order:
+        // usually a lane, not the heap (Simulation.schedule(_:at:lane:)).
+        kernel.schedule(.guestSeen(request: request), at: notifiedAt + injection, lane: 0)
     }
 
     /// The interrupt reached the guest: the vCPU handles the completion, fio records it and issues the next one.

@@ -140,9 +140,10 @@ extension PollSimulator {
     /// recovered from the virtqueue names (`vdb7.vq1`).
     private func diskQueueTable() -> [String: [Int]] {
         var table: [String: [Int]] = [:]
-        for (index, queue) in queues.enumerated() {
-            guard let range = queue.name.range(of: ".vq", options: .backwards) else { continue }
-            table[String(queue.name[..<range.lowerBound]), default: []].append(index)
+        for index in queues.indices {
+            let name = queues[index].name
+            guard let range = name.range(of: ".vq", options: .backwards) else { continue }
+            table[String(name[..<range.lowerBound]), default: []].append(index)
         }
         for disk in configuration.disks where disk.count > 1 {
             table[disk.id] = table["\(disk.id)0"]

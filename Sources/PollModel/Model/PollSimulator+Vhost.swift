@@ -33,7 +33,7 @@ extension PollSimulator {
         while let queue = workers[worker].kicks.pop() {
             while let request = queues[queue].avail.pop() {
                 cursor += profile.vhostPerRequest.draw(stream)
-                kernel.schedule(.deviceArrive(request: request), at: cursor)
+                deviceArrival(request, at: cursor)
             }
         }
         workers[worker].busyUntil = cursor

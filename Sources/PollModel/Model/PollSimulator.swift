@@ -21,15 +21,19 @@ public final class PollSimulator {
     let window: MeasurementWindow
     var kernel = Simulation<ModelEvent>(reservingCapacity: 4096)
 
+    // Entities, by index (EntityTable.swift says why these are not Arrays).
     var requests = RequestPool()
-    var devices: [DeviceState] = []
-    var queues: [VirtqueueState] = []
-    var threads: [IOThreadState] = []
-    var jobs: [JobState] = []
-    var vcpus: [VCPUState] = []
-    var workers: [VhostWorkerState] = []
+    var devices = EntityTable<DeviceState>()
+    var queues = EntityTable<VirtqueueState>()
+    var threads = EntityTable<IOThreadState>()
+    var jobs = EntityTable<JobState>()
+    var vcpus = EntityTable<VCPUState>()
+    var workers = EntityTable<VhostWorkerState>()
     /// Costs paid by the guest are drawn from one stream per vCPU.
-    var vcpuStreams: [RandomStream] = []
+    var vcpuStreams = EntityTable<RandomSource>()
+    /// Every random stream the entities draw from: the entities hold their generators as `RandomSource`s, which
+    /// do not keep the streams alive, so the simulator does.
+    private var streams: [RandomStream] = []
     var latency: LatencyRecorder
 
     /// Observer for time series (poll_ns over time); nil unless asked for.
@@ -54,8 +58,11 @@ public final class PollSimulator {
 
     // MARK: Building
 
-    private func stream(_ entity: String) -> RandomStream {
-        RandomStream(seed: configuration.seed, entity: entity)
+    /// The generator of `entity`'s stream (kept alive in `streams`).
+    private func stream(_ entity: String) -> RandomSource {
+        let stream = RandomStream(seed: configuration.seed, entity: entity)
+        streams.append(stream)
+        return stream.source
     }
 
     private func build() throws {
@@ -135,12 +142,27 @@ public final class PollSimulator {
             }
         }
         for index in threads.indices { threads[index].finishSetup() }
+        // A device's arrivals come in time order when one IOThread submits them all without a random hand-off
+        // (DeviceState.arrivalsInOrder).
+        var submitters: [Int: Set<Int>] = [:]
+        var unordered = Set<Int>()
+        for index in queues.indices {
+            let device = queues[index].device
+            if let thread = queues[index].thread, queues[index].backend != .threads {
+                submitters[device, default: []].insert(thread)
+            } else {
+                unordered.insert(device)
+            }
+        }
+        for (device, threadSet) in submitters where threadSet.count == 1 && !unordered.contains(device) {
+            devices[device].arrivalsInOrder = true
+        }
 
         let vcpuCount = configuration.guest.vcpus > 0
             ? configuration.guest.vcpus
             : configuration.jobs.reduce(0) { $0 + $1.numjobs }
-        vcpus = Array(repeating: VCPUState(), count: max(1, vcpuCount))
-        vcpuStreams = (0..<vcpus.count).map { stream("vcpu:\($0)") }
+        vcpus = EntityTable(repeating: VCPUState(), count: max(1, vcpuCount))
+        for index in vcpus.indices { vcpuStreams.append(stream("vcpu:\(index)")) }
         var clone = 0
         for (configIndex, job) in configuration.jobs.enumerated() {
             guard let diskQueueList = diskQueues[job.disk] else {

@@ -12,13 +12,18 @@ struct Request {
     var synchronous = false
 }
 
-/// A free-list pool of requests, so that steady state allocates nothing: indices are reused.
-struct RequestPool {
-    private(set) var storage: [Request] = []
-    private var free: [Int] = []
+/// A free-list pool of requests, so that steady state allocates nothing: indices are reused (most recently released
+/// first). Noncopyable, like the entity tables it is built from (EntityTable.swift).
+struct RequestPool: ~Copyable {
+    private var storage = EntityTable<Request>()
+    /// Released indices, a stack: `free[0 ..< freeCount]`.
+    private var free = EntityTable<Int>()
+    private var freeCount = 0
 
     mutating func allocate(_ request: Request) -> Int {
-        if let index = free.popLast() {
+        if freeCount > 0 {
+            freeCount -= 1
+            let index = free[freeCount]
             storage[index] = request
             return index
         }
@@ -26,44 +31,62 @@ struct RequestPool {
         return storage.count - 1
     }
 
-    mutating func release(_ index: Int) { free.append(index) }
+    mutating func release(_ index: Int) {
+        if freeCount == free.count { free.append(index) } else { free[freeCount] = index }
+        freeCount += 1
+    }
 
     subscript(index: Int) -> Request {
-        get { storage[index] }
-        set { storage[index] = newValue }
+        @inline(__always) unsafeAddress { storage.pointer(to: index) }
+        @inline(__always) unsafeMutableAddress { storage.mutablePointer(to: index) }
     }
 
     /// Requests allocated and not yet released.
-    var inFlight: Int { storage.count - free.count }
+    var inFlight: Int { storage.count - freeCount }
 }
 
 /// A FIFO of integers on a growable ring buffer (request queues of devices and virtqueues). No allocation once it
 /// has reached its peak size.
-struct IntFIFO {
-    private var buffer: [Int] = Array(repeating: 0, count: 8)
+///
+/// Noncopyable, and therefore so are the entity states that hold one: it owns its ring alone, so a push or pop needs
+/// no copy-on-write uniqueness check (a Swift runtime call per operation when the ring was an `Array`).
+/// Invariants: the capacity is a power of two (`mask + 1`); the `count` values start at `head` and wrap around.
+struct IntFIFO: ~Copyable {
+    private var buffer: UnsafeMutablePointer<Int>
+    private var mask: Int
     private var head = 0
     private(set) var count = 0
+
+    init() {
+        mask = 7
+        buffer = UnsafeMutablePointer<Int>.allocate(capacity: mask + 1)
+    }
+
+    deinit { buffer.deallocate() }
 
     var isEmpty: Bool { count == 0 }
 
     mutating func push(_ value: Int) {
-        if count == buffer.count { grow() }
-        buffer[(head + count) & (buffer.count - 1)] = value
-        count += 1
+        if count > mask { grow() }
+        buffer[(head &+ count) & mask] = value
+        count &+= 1
     }
 
     mutating func pop() -> Int? {
         guard count > 0 else { return nil }
         let value = buffer[head]
-        head = (head + 1) & (buffer.count - 1)
-        count -= 1
+        head = (head &+ 1) & mask
+        count &-= 1
         return value
     }
 
     private mutating func grow() {
-        var bigger = Array(repeating: 0, count: buffer.count * 2)
-        for i in 0..<count { bigger[i] = buffer[(head + i) & (buffer.count - 1)] }
+        let capacity = 2 * (mask + 1)
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        for i in 0..<count { bigger[i] = buffer[(head + i) & mask] }
+        buffer.deallocate()
         buffer = bigger
+        mask = capacity - 1
         head = 0
     }
 }
