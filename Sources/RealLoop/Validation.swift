@@ -51,7 +51,7 @@ public enum Validation {
     public static func simulate(_ prepared: ModelConfiguration) throws -> SimulatedRun {
         let simulator = try PollSimulator(prepared)
         let result = simulator.run()
-        return SimulatedRun(result: result, quantiles: demeritPercentiles.map { Double(simulator.latencyPercentile($0)) })
+        return SimulatedRun(result: result, quantiles: simulator.latencyPercentiles(demeritPercentiles).map(Double.init))
     }
 
     /// The scenario as both sides run it: every disk on the io_uring backend (the real loop's only one) and one

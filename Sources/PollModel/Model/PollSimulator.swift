@@ -229,9 +229,10 @@ public final class PollSimulator {
         return latency.total.cdf
     }
 
-    /// The measured guest latency at percentile `p` (0...100) of the last run, overall or for one job.
-    public func latencyPercentile(_ p: Double, job: Int? = nil) -> SimTime {
-        (job.map { latency.perJob[$0] } ?? latency.total).percentile(p)
+    /// The measured guest latencies at the percentiles `levels` (0...100) of the last run, overall or for one job.
+    public func latencyPercentiles(_ levels: [Double], job: Int? = nil) -> [SimTime] {
+        let series = job.map { latency.perJob[$0] } ?? latency.total  // the overall series is a merge: build it once
+        return levels.map { series.percentile($0) }
     }
 
     var now: SimTime { kernel.now }
