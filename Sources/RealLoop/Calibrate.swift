@@ -139,12 +139,21 @@ public enum Calibrator {
                                     p90: same.p90, spread: true, method: "eventfd write to a thread blocked in io_uring_submit_and_wait on its POLL_ADD, same CPU (waiter CPU in the wait: \(CalibratedCost.ns(same.waitCPU)))"))
         if cpus.count >= 2 {
             let cross = try wakeup(rounds: n(300), waiterCPU: cpus[1], wakerCPU: cpus[0], wakerSpins: true)
-            costs.append(CalibratedCost(key: "wakeup-cross-cpu", median: cross.median, p99: cross.p99,
-                                        samples: cross.samples, p90: cross.p90, spread: true,
-                                        method: "the same from the other CPU, busy as the replay's driver is, 50 us after the waiter blocked (waiter CPU in the wait: \(CalibratedCost.ns(cross.waitCPU)))"))
-            costs.append(CalibratedCost(key: "wakeup-cpu", median: cross.waitCPU, p99: cross.waitCPU,
-                                        samples: cross.samples, spread: false,
-                                        method: "CPU the woken thread's CLOCK_THREAD_CPUTIME_ID counts inside one cross-CPU wake-up"))
+            // The wake-up as the real loop meets it: the same mechanism inside a replay, whose figures on this kind
+            // of VM drift between the micro-benchmark's and beyond it (docs/validation.md, campaign 5).
+            progress("wake-ups in a replay")
+            let probe = try replayWakeups(runtimeNs: Int64(max(100, 300 * options.scale)) * 1_000_000)
+            let micro = "micro-benchmark (an eventfd write from a busy CPU to a thread blocked in io_uring_submit_and_wait): median \(CalibratedCost.ns(cross.median)), waiter CPU \(CalibratedCost.ns(cross.waitCPU))"
+            costs.append(CalibratedCost(key: "wakeup-cross-cpu", median: probe.kick.median, p99: probe.kick.p99,
+                                        samples: probe.kick.samples, p90: probe.kick.p90, spread: true,
+                                        method: "a replay at queue depth 1 with policy none on the synthetic device: guest submission (its kick) to IOThread pop, the IOThread blocked each time; \(micro)"))
+            costs.append(CalibratedCost(key: "wakeup-cpu", median: probe.cpu, p99: probe.cpu,
+                                        samples: probe.kick.samples, spread: false,
+                                        method: "the same replay: the IOThread's CLOCK_THREAD_CPUTIME_ID inside one blocking wait"))
+            let extra = max(0, probe.completion.median - probe.kick.median)
+            costs.append(CalibratedCost(key: "completion-fd-latency", median: extra, p99: extra,
+                                        samples: probe.completion.samples, spread: false,
+                                        method: "the same replay: device completion to IOThread dispatch (median \(CalibratedCost.ns(probe.completion.median))) minus the kick's wake-up: the backend ring's CQE reaches the fd monitor through the POLL_ADD on the ring fd, a second hop"))
         }
 
         // How long an fd event takes to show as a POLL_ADD CQE in the ring of a thread that is running (spinning):
@@ -326,6 +335,29 @@ public enum Calibrator {
         var measured = summarize(Array(shared.values.dropFirst(5)))
         measured.waitCPU = summarize(Array(shared.cpu.dropFirst(5))).median
         return measured
+    }
+
+    /// A short replay of 4 KiB reads at queue depth 1 with policy none on the synthetic device (20 µs): the IOThread
+    /// blocks before every kick and every completion, so the kick-to-pop latency is its wake-up by an eventfd, the
+    /// completion-to-dispatch latency its wake-up through the backend ring, and the CPU time of its blocking waits is
+    /// what a wake-up costs its clock, all measured by the real loop itself.
+    static func replayWakeups(runtimeNs: Int64) throws -> (kick: Measured, completion: Measured, cpu: Double) {
+        let configuration = ModelConfiguration(
+            name: "calibrate-wakeups", seed: 1, runtime: runtimeNs, rampTime: 50_000_000, profile: .bareMetal,
+            devices: [DeviceConfig(id: "synthetic", readLatency: try .lognormal(median: 20_000, p99: 60_000))],
+            iothreads: [IOThreadConfig(id: "iothread0", policy: .none, fdmon: .ioUring)],
+            disks: [DiskConfig(id: "vda", device: "synthetic", iothread: "iothread0", aio: .ioUring)],
+            jobs: [JobConfig(name: "probe", disk: "vda", rw: .randread, bs: 4096, iodepth: 1)])
+        let report = try Replay.run(configuration, setup: ReplaySetup(device: .synthetic))
+        guard let notification = report.completionNotification, notification.count > 0,
+              report.submissionPickup.count > 0 else {
+            throw ReplayError(.system, "the wake-up replay measured no completion")
+        }
+        func measured(_ series: LatencySeries) -> Measured {
+            Measured(median: Double(series.percentile(50)), p99: Double(series.percentile(99)), samples: series.count,
+                     p90: Double(series.percentile(90)))
+        }
+        return (measured(report.submissionPickup), measured(notification), report.blockingWaitCPUNs)
     }
 
     /// How late a 30 µs IORING_OP_TIMEOUT fires for a thread blocked waiting for it.

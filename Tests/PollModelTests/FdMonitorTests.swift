@@ -31,4 +31,19 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertEqual(uring.iops, epoll.iops, accuracy: epoll.iops * 0.001)
         XCTAssertEqual(uring.iothreads[0].syscalls_per_io, epoll.iothreads[0].syscalls_per_io, accuracy: 0.01)
     }
+
+    func testCompletionFdLatencyDelaysOnlyAThreadThatWaitsForTheFd() throws {
+        var profile = HostProfile.bareMetal
+        profile.completionFdLatency = .ns(9_000)
+        func run(_ policy: PolicyKind, _ profile: HostProfile) throws -> RunResult {
+            try Fixture.run(Fixture.single(policy: policy, profile: profile, aio: .ioUring, runtime: 50_000_000,
+                                           rampTime: 5_000_000))
+        }
+        // Policy none blocks before every completion: each one reaches it 9 µs later.
+        let none = try run(.none, profile), nonePlain = try run(.none, .bareMetal)
+        XCTAssertEqual(none.latency_ns.mean - nonePlain.latency_ns.mean, 9_000, accuracy: 500)
+        // A busy-polling thread reads the completion ring itself: the fd's delay does not matter.
+        let busy = try run(.busy, profile), busyPlain = try run(.busy, .bareMetal)
+        XCTAssertEqual(busy.latency_ns.mean, busyPlain.latency_ns.mean, accuracy: busyPlain.latency_ns.mean * 0.01)
+    }
 }

@@ -60,6 +60,7 @@ public struct HostProfile: Sendable, Equatable {
     public var wakeupCrossCPU: Cost
     public var wakeupCPU: Cost
     public var fdEventLatency: Cost
+    public var completionFdLatency: Cost
     public var timerOvershoot: Cost
     // Userspace polling (IOThread CPU, accounted as poll time).
     public var pollPass: Cost
@@ -122,6 +123,8 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 0, source: "not estimated for bare metal (0: the wake-up latency alone); 20-24 µs measured per cross-CPU wake-up in this VM (docs/validation.md), written by pollsim calibrate"),
         .init(key: "fd-event-latency", keyPath: \.fdEventLatency, meaning: "latency from an fd becoming readable to a running (not blocked) IOThread seeing it (io_uring POLL_ADD completion via task_work)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: seen at once); 15-20 µs measured in this VM, an inter-processor interrupt (docs/validation.md), written by pollsim calibrate"),
+        .init(key: "completion-fd-latency", keyPath: \.completionFdLatency, meaning: "latency from a completion reaching the backend's completion queue to that queue's fd firing (polling sees the completion at once)",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: at once); 7-10 µs measured in this VM for the io_uring backend's ring fd, a second hop after the ring's own (docs/validation.md), written by pollsim calibrate"),
         .init(key: "timer-overshoot", keyPath: \.timerOvershoot, meaning: "how late a kernel timer fires (hybrid polling's sleep)",
               bareMetalNs: 2000, source: "estimate; 40-56 µs at p50 in this VM (platform notes)"),
         .init(key: "poll-pass", keyPath: \.pollPass, meaning: "fixed cost of one run_poll_handlers_once pass (loop, clock read)",
@@ -163,7 +166,7 @@ public struct HostProfile: Sendable, Equatable {
         ioUringEnter = zero; ppollBase = zero; ppollPerFd = zero; epollWait = zero
         ioSubmitBase = zero; ioSubmitPerRequest = zero; ioUringSubmitPerRequest = zero; preadvSync = zero
         eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
-        fdEventLatency = zero; timerOvershoot = zero
+        fdEventLatency = zero; completionFdLatency = zero; timerOvershoot = zero
         pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
         guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero

@@ -24,6 +24,8 @@ enum ModelEvent {
     case guestSeen(request: Int)
     /// An IOThread's CPU work up to this instant is done; `generation` discards stale continuations.
     case threadResume(thread: Int, generation: UInt32)
+    /// A backend completion queue's fd fires (`completion-fd-latency` after the completion reached the queue).
+    case completionFdFired(thread: Int, handler: Int)
     /// An fd event that fired at `firedAt` becomes visible to a running IOThread (after `fd-event-latency`).
     case fdVisible(thread: Int, handler: Int, firedAt: SimTime)
     /// A blocked IOThread is running again after a wake-up.
