@@ -266,8 +266,9 @@ public enum Calibrator {
     /// IOThread blocks), from the eventfd write to the waiter running. `spinning`: the waiter spins on its ring
     /// instead of blocking (the fd-event latency). `wakerSpins`: the waker never leaves its CPU (it spins until the
     /// waiter is about to block, then 50 µs more before it writes), as the replay's driver thread spins on its used
-    /// ring and device deadlines; otherwise it sleeps between rounds and 200 µs before it writes, so both CPUs idle. On the development VM the two differ: 17-22 µs against 22-37 µs, and the
-    /// replay's IOThread sees the former (docs/validation.md, campaign 5).
+    /// ring and device deadlines; otherwise it sleeps between rounds and 200 µs before it writes, so both CPUs idle.
+    /// Neither matched the replay's own wake-up reliably on the development VM (docs/validation.md, finding 7), so
+    /// `wakeup-cross-cpu` comes from `replayWakeups` and this one is only reported beside it.
     static func wakeup(rounds: Int, waiterCPU: Int, wakerCPU: Int, spinning: Bool = false,
                        wakerSpins: Bool = false) throws -> Measured {
         final class Shared: @unchecked Sendable {

@@ -156,7 +156,7 @@ extension PollSimulator {
         }
     }
 
-    private func schedulePollStop(_ thread: Int, at time: SimTime) {
+    func schedulePollStop(_ thread: Int, at time: SimTime) {
         guard case .polling(let start, let passCost, let deadline, _) = threads[thread].phase else { return }
         threads[thread].phase = .polling(start: start, passCost: passCost, deadline: deadline, stopAt: time)
         let generation = threads[thread].nextGeneration()
@@ -240,20 +240,6 @@ extension PollSimulator {
         resume(thread, step: .waitSyscallDone, at: threads[thread].cursor)
     }
 
-    /// io_uring: the wait's submission re-arms the one-shot POLL_ADD of every handler whose CQE an earlier wait
-    /// consumed; one whose fd is readable again completes during the submission itself.
-    private func rearmPollAdds(_ thread: Int) {
-        guard !threads[thread].rearmList.isEmpty else { return }
-        for handler in threads[thread].rearmList {
-            if threads[thread].fdSignalled[handler] {
-                fdVisible(thread, handler, firedAt: now)
-            } else {
-                threads[thread].armed[handler] = true
-            }
-        }
-        threads[thread].rearmList.removeAll(keepingCapacity: true)
-    }
-
     /// poll_set_started(false): io_poll_end re-enables notifications, then one last io_poll per handler catches
     /// work that raced in. Returns true when that found work (marked ready: do not block).
     @discardableResult
@@ -302,148 +288,6 @@ extension PollSimulator {
         threads[thread].phase = .running(step: .iterate)
         collectReadyFds(thread)
         startDispatch(thread)
-    }
-
-    // MARK: What the rest of the model tells an IOThread
-
-    /// A handler now has work its io_poll would see (a request in the vring, a completion in the ring).
-    func workArrived(_ thread: Int, _ handler: HandlerID) {
-        let onList = threads[thread].pollList.contains(handler)
-        if !threads[thread].hasWork[handler] {
-            threads[thread].hasWork[handler] = true
-            if !threads[thread].inWorkList[handler] {
-                threads[thread].inWorkList[handler] = true
-                threads[thread].workList.append(handler)
-            }
-            if onList { threads[thread].workOnListCount += 1 }
-        }
-        guard onList, case .polling(let start, let passCost, let deadline, let stopAt) = threads[thread].phase else { return }
-        // The pass whose io_poll call for this handler comes at or after now.
-        let position = SimTime(threads[thread].position(of: handler))
-        let offset = min(passCost, SimTime((profile.pollPass.mean + Double(position + 1) * profile.pollHandler.mean).rounded()))
-        let pass = max(0, ceilDiv(now - start - offset, passCost))
-        let passEnd = start + (pass + 1) * passCost
-        if let deadline, passEnd > deadline { return }
-        if let stopAt, stopAt <= passEnd { return }
-        schedulePollStop(thread, at: passEnd)
-    }
-
-    /// A handler's fd became readable (a guest kick on an ioeventfd, a backend's eventfd). A blocked thread is woken
-    /// (after `wakeup-cross-cpu`); a running one sees the event after `fd-event-latency`. With io_uring, only an
-    /// armed POLL_ADD reports it (once); a disarmed one sees the fd when the next wait re-arms it.
-    func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
-        threads[thread].fdSignalled[handler] = true
-        if threads[thread].config.fdmon == .ioUring {
-            guard threads[thread].armed[handler] else { return }
-            threads[thread].armed[handler] = false
-        }
-        switch threads[thread].phase {
-        case .blocked, .sleeping:
-            fdVisible(thread, handler, firedAt: now)
-        default:
-            let latency = profile.fdEventLatency.draw(threads[thread].stream)
-            if latency > 0 {
-                kernel.schedule(.fdVisible(thread: thread, handler: handler, firedAt: now), after: latency)
-            } else {
-                fdVisible(thread, handler, firedAt: now)
-            }
-        }
-    }
-
-    /// The fd event that fired at `firedAt` reaches the thread. A thread blocked when the event fired is woken after
-    /// `wakeup-cross-cpu`. One that was running then and has blocked since is woken as the event becomes visible:
-    /// the delivery (the interrupt that `fd-event-latency` stands for) reaches it on its way into the wait, before its
-    /// CPU has gone idle (the replay measures guest submission to IOThread pop at about fd-event-latency, not a full
-    /// wake-up, docs/validation.md).
-    func fdVisible(_ thread: Int, _ handler: HandlerID, firedAt: SimTime) {
-        let ioUring = threads[thread].config.fdmon == .ioUring
-        // poll/epoll are level-triggered: an fd read (cleared) before the monitor looked is not reported. An io_uring
-        // CQE, once posted, stays.
-        guard ioUring || threads[thread].fdSignalled[handler] else { return }
-        if !threads[thread].fdReady[handler] {
-            threads[thread].fdReady[handler] = true
-            threads[thread].fdReadyCount += 1
-            if !threads[thread].inFdReadyList[handler] {
-                threads[thread].inFdReadyList[handler] = true
-                threads[thread].fdReadyList.append(handler)
-            }
-        }
-        switch threads[thread].phase {
-        case .blocked(let since), .sleeping(let since, _):
-            threads[thread].phase = .waking(since: since)
-            let generation = threads[thread].nextGeneration()
-            let latency = firedAt < now ? 0 : profile.wakeupCrossCPU.draw(threads[thread].stream)
-            kernel.schedule(.threadWoken(thread: thread, generation: generation), after: latency)
-        case .polling(let start, let passCost, _, let stopAt):
-            // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass, whether or not the
-            // handler is polled (a racing kick, a backend completion whose work polling has already found).
-            guard ioUring else { return }
-            let passEnd = start + max(1, ceilDiv(now - start, passCost)) * passCost
-            if stopAt == nil || passEnd < stopAt! { schedulePollStop(thread, at: passEnd) }
-        default:
-            break
-        }
-    }
-
-    // MARK: Readiness bookkeeping
-
-    func markReady(_ thread: Int, _ handler: HandlerID) {
-        guard !threads[thread].isReady[handler] else { return }
-        threads[thread].isReady[handler] = true
-        threads[thread].ready.append(handler)
-    }
-
-    /// The wait reports the ready fds: their handlers are dispatched through io_read. With io_uring this consumes
-    /// the CQEs (need_wait() turns false) and queues the POLL_ADD re-arms for the next wait.
-    private func collectReadyFds(_ thread: Int) {
-        let ioUring = threads[thread].config.fdmon == .ioUring
-        for handler in threads[thread].fdReadyList {
-            threads[thread].inFdReadyList[handler] = false
-            guard threads[thread].fdReady[handler] else { continue }
-            markReady(thread, handler)
-            threads[thread].readyByFd[handler] = true
-            if ioUring {
-                threads[thread].fdReady[handler] = false
-                threads[thread].fdReadyCount -= 1
-                threads[thread].rearmList.append(handler)
-            }
-        }
-        threads[thread].fdReadyList.removeAll(keepingCapacity: true)
-    }
-
-    private func compactWorkList(_ thread: Int) {
-        var kept = 0
-        for index in threads[thread].workList.indices {
-            let handler = threads[thread].workList[index]
-            if threads[thread].hasWork[handler] {
-                threads[thread].workList[kept] = handler
-                kept += 1
-            } else {
-                threads[thread].inWorkList[handler] = false
-            }
-        }
-        threads[thread].workList.removeLast(threads[thread].workList.count - kept)
-    }
-
-    func clearWork(_ thread: Int, _ handler: HandlerID) {
-        guard threads[thread].hasWork[handler] else { return }
-        threads[thread].hasWork[handler] = false
-        if threads[thread].pollList.contains(handler) { threads[thread].workOnListCount -= 1 }
-    }
-
-    /// The handler's fd is no longer readable (its eventfd was read, or its ring reaped empty). poll/epoll would
-    /// no longer report it; an io_uring CQE already posted for it stays in the ring.
-    func clearFd(_ thread: Int, _ handler: HandlerID) {
-        threads[thread].fdSignalled[handler] = false
-        guard threads[thread].config.fdmon != .ioUring, threads[thread].fdReady[handler] else { return }
-        threads[thread].fdReady[handler] = false
-        threads[thread].fdReadyCount -= 1
-    }
-
-    func setNotifications(_ thread: Int, _ handler: HandlerID, enabled: Bool) {
-        if case .virtqueue(let queue) = threads[thread].roles[handler] {
-            queues[queue].notificationsEnabled = enabled
-        }
     }
 }
 

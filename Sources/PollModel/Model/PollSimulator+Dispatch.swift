@@ -54,8 +54,7 @@ extension PollSimulator {
                 spend(thread, .syscall, profile.eventfdRead.draw(stream))
                 countSyscall(thread)
             }
-        } else if case .completions(let index) = threads[thread].roles[handler],
-                  threads[thread].completionQueues[index].backend == .ioUring {
+        } else if !hasEventfd(thread, handler) {
             // io_poll_ready leaves an eventfd set, but reaping the io_uring backend's ring empties it.
             clearFd(thread, handler)
         }
@@ -177,17 +176,6 @@ extension PollSimulator {
                                                  blockNs: threads[thread].blockNs)
     }
 
-    /// A submission on the io_uring backend's ring wakes the pollers of that ring's fd as if it had completions
-    /// (the kernel's completion flush wakes its poll wait queue with EPOLLIN as the key, and a POLL_ADD woken that
-    /// way completes without polling the file again): an armed POLL_ADD on the ring fd posts a CQE although the ring
-    /// is empty, so need_wait() is true in the next iteration, whose wait dispatches an empty reap. poll and epoll
-    /// re-check the file and report nothing. [INFER] from the real loop's decision records (docs/model.md).
-    private func submissionWokeRingPollers(_ thread: Int, _ handler: HandlerID) {
-        guard threads[thread].config.fdmon == .ioUring, threads[thread].armed[handler] else { return }
-        threads[thread].armed[handler] = false
-        fdVisible(thread, handler, firedAt: now)
-    }
-
     /// Whether the handler's fd is an eventfd that its io_read must read: an ioeventfd, the linux-aio eventfd, the
     /// thread pool's notifier; not the io_uring backend's ring fd.
     private func hasEventfd(_ thread: Int, _ handler: HandlerID) -> Bool {
@@ -199,4 +187,3 @@ extension PollSimulator {
         if window.contains(now) { threads[thread].counters.syscalls += 1 }
     }
 }
-

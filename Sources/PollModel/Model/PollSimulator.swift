@@ -13,8 +13,9 @@ public struct ModelError: Error, CustomStringConvertible, Equatable {
 /// `ModelConfiguration`, runs them on the kernel, and reports a `RunResult`.
 ///
 /// Entities live in arrays and refer to each other by index; events carry indices. The event handlers are split by
-/// concern: the guest and devices here, the aio_poll iteration in `PollSimulator+AioPoll.swift`, handler dispatch in
-/// `PollSimulator+Dispatch.swift`, vhost-blk in `PollSimulator+Vhost.swift`.
+/// concern: the guest and devices here, the aio_poll iteration in `PollSimulator+AioPoll.swift`, how work and fd
+/// events reach it in `PollSimulator+Readiness.swift`, handler dispatch in `PollSimulator+Dispatch.swift`, vhost-blk
+/// in `PollSimulator+Vhost.swift`.
 public final class PollSimulator {
     let configuration: ModelConfiguration
     let profile: HostProfile

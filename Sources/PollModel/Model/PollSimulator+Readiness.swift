@@ -1,0 +1,179 @@
+import PollingPolicy
+import SimKernel
+
+/// How work and fd events reach an IOThread (docs/model.md, "fd events and io_uring's need_wait()"), kept apart from
+/// the iteration that reacts to them (`PollSimulator+AioPoll.swift`): a handler's work is what its io_poll sees; its fd's
+/// readiness is what the fd monitor reports, through level-triggered poll/epoll or one-shot io_uring POLL_ADDs.
+extension PollSimulator {
+    // MARK: What the rest of the model tells an IOThread
+
+    /// A handler now has work its io_poll would see (a request in the vring, a completion in the ring).
+    func workArrived(_ thread: Int, _ handler: HandlerID) {
+        let onList = threads[thread].pollList.contains(handler)
+        if !threads[thread].hasWork[handler] {
+            threads[thread].hasWork[handler] = true
+            if !threads[thread].inWorkList[handler] {
+                threads[thread].inWorkList[handler] = true
+                threads[thread].workList.append(handler)
+            }
+            if onList { threads[thread].workOnListCount += 1 }
+        }
+        guard onList, case .polling(let start, let passCost, let deadline, let stopAt) = threads[thread].phase else { return }
+        // The pass whose io_poll call for this handler comes at or after now.
+        let position = SimTime(threads[thread].position(of: handler))
+        let offset = min(passCost, SimTime((profile.pollPass.mean + Double(position + 1) * profile.pollHandler.mean).rounded()))
+        let pass = max(0, ceilDiv(now - start - offset, passCost))
+        let passEnd = start + (pass + 1) * passCost
+        if let deadline, passEnd > deadline { return }
+        if let stopAt, stopAt <= passEnd { return }
+        schedulePollStop(thread, at: passEnd)
+    }
+
+    /// A handler's fd became readable (a guest kick on an ioeventfd, a backend's eventfd). A blocked thread is woken
+    /// (after `wakeup-cross-cpu`); a running one sees the event after `fd-event-latency`. With io_uring, only an
+    /// armed POLL_ADD reports it (once); a disarmed one sees the fd when the next wait re-arms it.
+    func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
+        threads[thread].fdSignalled[handler] = true
+        guard monitorReports(thread, handler) else { return }
+        switch threads[thread].phase {
+        case .blocked, .sleeping:
+            fdVisible(thread, handler, firedAt: now)
+        default:
+            let latency = profile.fdEventLatency.draw(threads[thread].stream)
+            if latency > 0 {
+                kernel.schedule(.fdVisible(thread: thread, handler: handler, firedAt: now), after: latency)
+            } else {
+                fdVisible(thread, handler, firedAt: now)
+            }
+        }
+    }
+
+    /// The fd event that fired at `firedAt` reaches the thread. A thread blocked when the event fired is woken after
+    /// `wakeup-cross-cpu`. One that was running then and has blocked since is woken as the event becomes visible:
+    /// the delivery (the interrupt that `fd-event-latency` stands for) reaches it on its way into the wait, before its
+    /// CPU has gone idle (the replay measures guest submission to IOThread pop at about fd-event-latency, not a full
+    /// wake-up, docs/validation.md).
+    func fdVisible(_ thread: Int, _ handler: HandlerID, firedAt: SimTime) {
+        let ioUring = threads[thread].config.fdmon == .ioUring
+        // poll/epoll are level-triggered: an fd read (cleared) before the monitor looked is not reported. An io_uring
+        // CQE, once posted, stays.
+        guard ioUring || threads[thread].fdSignalled[handler] else { return }
+        if !threads[thread].fdReady[handler] {
+            threads[thread].fdReady[handler] = true
+            threads[thread].fdReadyCount += 1
+            if !threads[thread].inFdReadyList[handler] {
+                threads[thread].inFdReadyList[handler] = true
+                threads[thread].fdReadyList.append(handler)
+            }
+        }
+        switch threads[thread].phase {
+        case .blocked(let since), .sleeping(let since, _):
+            threads[thread].phase = .waking(since: since)
+            let generation = threads[thread].nextGeneration()
+            let latency = firedAt < now ? 0 : profile.wakeupCrossCPU.draw(threads[thread].stream)
+            kernel.schedule(.threadWoken(thread: thread, generation: generation), after: latency)
+        case .polling(let start, let passCost, _, let stopAt):
+            // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass, whether or not the
+            // handler is polled (a racing kick, a backend completion whose work polling has already found).
+            guard ioUring else { return }
+            let passEnd = start + max(1, ceilDiv(now - start, passCost)) * passCost
+            if stopAt == nil || passEnd < stopAt! { schedulePollStop(thread, at: passEnd) }
+        default:
+            break
+        }
+    }
+
+    /// io_uring: the wait's submission re-arms the one-shot POLL_ADD of every handler whose CQE an earlier wait
+    /// consumed; one whose fd is readable again completes during the submission itself.
+    func rearmPollAdds(_ thread: Int) {
+        guard !threads[thread].rearmList.isEmpty else { return }
+        for handler in threads[thread].rearmList {
+            if threads[thread].fdSignalled[handler] {
+                fdVisible(thread, handler, firedAt: now)
+            } else {
+                threads[thread].armed[handler] = true
+            }
+        }
+        threads[thread].rearmList.removeAll(keepingCapacity: true)
+    }
+
+    /// A submission on the io_uring backend's ring wakes the pollers of that ring's fd as if it had completions
+    /// (the kernel's completion flush wakes its poll wait queue with EPOLLIN as the key, and a POLL_ADD woken that
+    /// way completes without polling the file again): an armed POLL_ADD on the ring fd posts a CQE although the ring
+    /// is empty, so need_wait() is true in the next iteration, whose wait dispatches an empty reap. poll and epoll
+    /// re-check the file and report nothing. [INFER] from the real loop's decision records (docs/model.md).
+    func submissionWokeRingPollers(_ thread: Int, _ handler: HandlerID) {
+        guard threads[thread].config.fdmon == .ioUring, monitorReports(thread, handler) else { return }
+        fdVisible(thread, handler, firedAt: now)
+    }
+
+    /// Whether the fd monitor reports a readiness of the handler's fd: poll and epoll report every one; io_uring's
+    /// POLL_ADD is one-shot, so it reports one only if armed, and disarms.
+    private func monitorReports(_ thread: Int, _ handler: HandlerID) -> Bool {
+        guard threads[thread].config.fdmon == .ioUring else { return true }
+        guard threads[thread].armed[handler] else { return false }
+        threads[thread].armed[handler] = false
+        return true
+    }
+
+    // MARK: Readiness bookkeeping
+
+    func markReady(_ thread: Int, _ handler: HandlerID) {
+        guard !threads[thread].isReady[handler] else { return }
+        threads[thread].isReady[handler] = true
+        threads[thread].ready.append(handler)
+    }
+
+    /// The wait reports the ready fds: their handlers are dispatched through io_read. With io_uring this consumes
+    /// the CQEs (need_wait() turns false) and queues the POLL_ADD re-arms for the next wait.
+    func collectReadyFds(_ thread: Int) {
+        let ioUring = threads[thread].config.fdmon == .ioUring
+        for handler in threads[thread].fdReadyList {
+            threads[thread].inFdReadyList[handler] = false
+            guard threads[thread].fdReady[handler] else { continue }
+            markReady(thread, handler)
+            threads[thread].readyByFd[handler] = true
+            if ioUring {
+                threads[thread].fdReady[handler] = false
+                threads[thread].fdReadyCount -= 1
+                threads[thread].rearmList.append(handler)
+            }
+        }
+        threads[thread].fdReadyList.removeAll(keepingCapacity: true)
+    }
+
+    func compactWorkList(_ thread: Int) {
+        var kept = 0
+        for index in threads[thread].workList.indices {
+            let handler = threads[thread].workList[index]
+            if threads[thread].hasWork[handler] {
+                threads[thread].workList[kept] = handler
+                kept += 1
+            } else {
+                threads[thread].inWorkList[handler] = false
+            }
+        }
+        threads[thread].workList.removeLast(threads[thread].workList.count - kept)
+    }
+
+    func clearWork(_ thread: Int, _ handler: HandlerID) {
+        guard threads[thread].hasWork[handler] else { return }
+        threads[thread].hasWork[handler] = false
+        if threads[thread].pollList.contains(handler) { threads[thread].workOnListCount -= 1 }
+    }
+
+    /// The handler's fd is no longer readable (its eventfd was read, or its ring reaped empty). poll/epoll would
+    /// no longer report it; an io_uring CQE already posted for it stays in the ring.
+    func clearFd(_ thread: Int, _ handler: HandlerID) {
+        threads[thread].fdSignalled[handler] = false
+        guard threads[thread].config.fdmon != .ioUring, threads[thread].fdReady[handler] else { return }
+        threads[thread].fdReady[handler] = false
+        threads[thread].fdReadyCount -= 1
+    }
+
+    func setNotifications(_ thread: Int, _ handler: HandlerID, enabled: Bool) {
+        if case .virtqueue(let queue) = threads[thread].roles[handler] {
+            queues[queue].notificationsEnabled = enabled
+        }
+    }
+}
