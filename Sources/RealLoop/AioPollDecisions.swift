@@ -63,6 +63,8 @@ public struct AioPollDecisions: Sendable {
 /// What one real aio_poll iteration observed and decided, recorded when asked (`ReplaySetup.recordDecisions`) so
 /// that a test can feed the same observations to a bare PollPolicy and compare the budgets.
 public struct DecisionRecord: Sendable, Equatable {
+    /// CLOCK_MONOTONIC at the start of the iteration.
+    public var start: Int64 = 0
     /// The budget the loop used.
     public var budget: Int64
     /// The poll list at the start of the iteration.

@@ -72,8 +72,25 @@ public struct ReplayReport: Sendable {
     public var decisions: [DecisionRecord] = []
     /// The IOThread's policy configuration that made them.
     public var iothread: IOThreadConfig
-    /// Handlers on the IOThread: the completions handler (0), then one per virtqueue.
-    public var handlerCount: Int
+    /// Handlers on the IOThread by ID, named as `IterationRecord` names them: the completions handler (0), then one
+    /// per virtqueue.
+    public var handlerNames: [String]
+    public var handlerCount: Int { handlerNames.count }
+
+    /// `decisions` in the simulator's form, times counted from the first recorded iteration.
+    public var iterationRecords: [IterationRecord] {
+        let origin = decisions.first?.start ?? 0
+        return decisions.map { decision in
+            func names(_ ids: [HandlerID]) -> [String] { ids.map { handlerNames[$0] } }
+            var record = IterationRecord(thread: iothread.id, startNs: decision.start - origin, budgetNs: decision.budget,
+                                         pollList: names(decision.pollList))
+            record.pollSuccesses = names(decision.pollSuccesses)
+            record.removed = names(decision.removed)
+            record.dispatched = names(decision.dispatched)
+            record.blockNs = decision.blockNs
+            return record
+        }
+    }
 }
 
 public enum Replay {
@@ -186,7 +203,7 @@ public enum Replay {
                             completionNotification: file == nil ? measurement.completionNotification : nil,
                             submissionPickup: measurement.submissionPickup,
                             notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,
-                            handlerCount: loop.handlerCount)
+                            handlerNames: loop.handlerNames)
     }
 
     /// SIGINT stops a replay cleanly: the loops notice, and `run` returns what was measured so far.

@@ -25,21 +25,16 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var options: ScenarioOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Write the first 100000 aio_poll iterations' policy inputs and budgets as CSV to this file.", valueName: "FILE"))
+    @Option(help: DecisionsOutput.help)
     var decisions: String?
 
     func run() throws {
         let configuration = try options.load(scenario)
         var replay = self.replay
-        if decisions != nil { replay.recordDecisions = 100_000 }
+        if decisions != nil { replay.recordDecisions = DecisionsOutput.limit }
         let report = try replay.replay(configuration)
         if let decisions {
-            var text = "iteration,budget_ns,poll_list,poll_successes,removed,dispatched,block_ns\n"
-            for (index, d) in report.decisions.enumerated() {
-                func list(_ ids: [Int]) -> String { ids.map(String.init).joined(separator: " ") }
-                text += "\(index),\(d.budget == .max ? -1 : d.budget),\(list(d.pollList)),\(list(d.pollSuccesses)),\(list(d.removed)),\(list(d.dispatched)),\(d.blockNs)\n"
-            }
-            try FileOutput.writeAtomically(text, to: decisions)
+            try DecisionsOutput.write(report.iterationRecords, to: decisions)
         }
         var result = report.result
         if output.reproducible { result.sim = result.sim.withoutWallClock }

@@ -21,6 +21,9 @@ struct Run: ParsableCommand {
     @Option(help: "Write poll_ns and the poll budget of every aio_poll iteration as CSV to this file.")
     var timeline: String?
 
+    @Option(help: DecisionsOutput.help)
+    var decisions: String?
+
     @Option(help: "Write the guest latency CDF (latency_ns,fraction per job and overall) as CSV to this file.")
     var latencyCDF: String?
 
@@ -36,11 +39,18 @@ struct Run: ParsableCommand {
             simulator.timeline = { time, thread, pollNs, budget in writer.record(time, thread, pollNs, budget) }
             timelineWriter = writer
         }
+        var iterations: [IterationRecord] = []
+        if decisions != nil {
+            simulator.iterationObserver = { record in
+                if iterations.count < DecisionsOutput.limit { iterations.append(record) }
+            }
+        }
         let export = try traceOut.map { try TraceExport(simulator: simulator, path: $0, scenario: configuration) }
         let progress = ProgressReporter(label: configuration.name)
         var result = simulator.run(progress: progress.update)
         progress.finish()
         try timelineWriter?.close()
+        if let decisions { try DecisionsOutput.write(iterations, to: decisions) }
         if let latencyCDF {
             var csv = "job,latency_ns,fraction\n"
             let jobs = [("all", simulator.latencyCDF())]

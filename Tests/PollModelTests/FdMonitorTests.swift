@@ -47,3 +47,52 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertEqual(busy.latency_ns.mean, busyPlain.latency_ns.mean, accuracy: busyPlain.latency_ns.mean * 0.01)
     }
 }
+
+/// `iteration-end` and the iteration records (`PollSimulator.iterationObserver`, `run --decisions`).
+final class IterationEndTests: XCTestCase {
+    /// Iterations of a polling run, recorded, after the ramp.
+    private func records(iterationEnd: SimTime) throws -> [IterationRecord] {
+        var profile = HostProfile.bareMetal
+        profile.iterationEnd = .ns(Double(iterationEnd))
+        profile.fdEventLatency = .ns(10_000)
+        profile.guestComplete = .ns(100)
+        profile.guestSubmit = .ns(100)
+        profile.interruptInjection = .ns(200)
+        let configuration = Fixture.single(policy: .classic, latency: try Distribution.lognormal(median: 20_000, p99: 60_000),
+                                           profile: profile, aio: .ioUring, runtime: 20_000_000, rampTime: 2_000_000)
+        let simulator = try PollSimulator(configuration)
+        var records: [IterationRecord] = []
+        simulator.iterationObserver = { if $0.startNs >= 2_000_000 { records.append($0) } }
+        _ = simulator.run()
+        return records
+    }
+
+    /// Iterations that dispatched the virtqueue although no poll found work on it and the budget was not 0: a kick's
+    /// fd event ended polling (the request itself was found by an earlier poll).
+    private func racingKicks(_ records: [IterationRecord]) -> Int {
+        records.filter { $0.budgetNs > 0 && $0.pollSuccesses.isEmpty && $0.dispatched.contains("vda.vq0") }.count
+    }
+
+    func testAGuestSubmittingDuringIterationEndAfterABlockingWaitKicks() throws {
+        // The guest's round trip is 0.4 µs. With no iteration-end the next iteration starts polling (notifications
+        // off) before the guest submits; with 2 µs of it, notifications are still on from the blocking wait, the
+        // guest kicks, and that kick's fd event ends a later polling phase.
+        let without = try records(iterationEnd: 0), with = try records(iterationEnd: 2_000)
+        XCTAssertGreaterThan(without.count, 100)
+        XCTAssertEqual(racingKicks(without), 0)
+        XCTAssertGreaterThan(racingKicks(with), with.count / 50)
+    }
+
+    func testRecordsNameHandlersByRoleAndCarryTheBudgetAndBlockTime() throws {
+        let records = try records(iterationEnd: 0)
+        XCTAssertTrue(records.allSatisfy { $0.thread == "iothread0" && $0.blockNs >= 0 })
+        XCTAssertTrue(records.allSatisfy { Set($0.pollList).isSubset(of: ["completions", "vda.vq0"]) })
+        XCTAssertTrue(records.contains { $0.dispatched == ["completions"] })
+        XCTAssertTrue(records.contains { $0.pollSuccesses == ["vda.vq0"] && $0.budgetNs > 0 })
+        XCTAssertTrue(zip(records, records.dropFirst()).allSatisfy { $0.startNs < $1.startNs })
+        let row = records[0].csvRow(iteration: 7)
+        XCTAssertTrue(row.hasPrefix("7,iothread0,\(records[0].startNs),"), row)
+        XCTAssertEqual(row.split(separator: ",", omittingEmptySubsequences: false).count,
+                       IterationRecord.csvHeader.split(separator: ",").count)
+    }
+}

@@ -68,6 +68,7 @@ public struct HostProfile: Sendable, Equatable {
     public var pollBeginEnd: Cost
     // Request processing in the IOThread (accounted as dispatch time).
     public var handlerDispatch: Cost
+    public var iterationEnd: Cost
     public var scanPerHandler: Cost
     public var virtqueuePop: Cost
     public var requestSubmit: Cost
@@ -135,6 +136,8 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 50, source: "estimate"),
         .init(key: "handler-dispatch", keyPath: \.handlerDispatch, meaning: "dispatching one ready handler (aio_dispatch_handler)",
               bareMetalNs: 100, source: "estimate"),
+        .init(key: "iteration-end", keyPath: \.iterationEnd, meaning: "aio_poll's own work after the dispatch, before the next iteration polls (bottom halves, timers, lockcnt): while it runs, virtqueue notifications are still as the iteration left them",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: folded into handler-dispatch); the real loop's CLOCK_THREAD_CPUTIME_ID read at the end of each iteration, written by pollsim calibrate"),
         .init(key: "scan-per-handler", keyPath: \.scanPerHandler, meaning: "pre-2020 dispatch: visiting one registered handler after each wait",
               bareMetalNs: 20, source: "estimate; seed 001's 260k IOPS implies about 3 ns on that host (scenarios/profiles/seed001-host.yaml)"),
         .init(key: "virtqueue-pop", keyPath: \.virtqueuePop, meaning: "virtqueue_pop of one request (descriptor walk, mapping)",
@@ -167,7 +170,7 @@ public struct HostProfile: Sendable, Equatable {
         ioSubmitBase = zero; ioSubmitPerRequest = zero; ioUringSubmitPerRequest = zero; preadvSync = zero
         eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
         fdEventLatency = zero; completionFdLatency = zero; timerOvershoot = zero
-        pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; scanPerHandler = zero
+        pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
         guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero
         threadPoolHandoff = zero; vhostPerRequest = zero; vhostWakeup = zero

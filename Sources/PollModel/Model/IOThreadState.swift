@@ -46,6 +46,8 @@ struct IOThreadState: ~Copyable {
     var pollStarted = false
     var iterationStart: SimTime = 0
     var blockNs: Int64 = 0
+    /// The current iteration's record, kept only while `PollSimulator.iterationObserver` is set.
+    var iterationRecord: IterationRecord?
 
     // Per-handler readiness.
     /// The handler has work its io_poll would see (non-empty vring, pending completions).

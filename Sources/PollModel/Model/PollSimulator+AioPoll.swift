@@ -84,6 +84,11 @@ extension PollSimulator {
         if let timeline {
             timeline(start, threads[thread].config.id, threads[thread].policy.contextPollNs, budget)
         }
+        if iterationObserver != nil {
+            threads[thread].iterationRecord = IterationRecord(
+                thread: threads[thread].config.id, startNs: start, budgetNs: budget,
+                pollList: threads[thread].pollList.members.map { handlerName(thread, $0) })
+        }
         // io_uring's need_wait(): a CQE is pending in the fd monitor's ring.
         let needWait = threads[thread].config.fdmon == .ioUring && threads[thread].fdReadyCount > 0
         guard budget > 0, !needWait else {
@@ -182,6 +187,7 @@ extension PollSimulator {
             for handler in threads[thread].workList where threads[thread].pollList.contains(handler) {
                 markReady(thread, handler)
                 threads[thread].pollList.recordPollSuccess(handler, pollStart: start)
+                if iterationObserver != nil { threads[thread].iterationRecord?.pollSuccesses.append(handlerName(thread, handler)) }
             }
         }
         removeIdleHandlers(thread, now: end)
@@ -204,6 +210,9 @@ extension PollSimulator {
     private func removeIdleHandlers(_ thread: Int, now time: SimTime) {
         let removed = threads[thread].pollList.removeIdle(now: time)
         guard !removed.isEmpty else { return }
+        if iterationObserver != nil {
+            threads[thread].iterationRecord?.removed.append(contentsOf: removed.map { handlerName(thread, $0) })
+        }
         threads[thread].positionsValid = false
         let stream = threads[thread].stream
         for handler in removed {

@@ -36,8 +36,16 @@ extension PollSimulator {
             threads[thread].isReady[handler] = false
             threads[thread].readyIndex += 1
         }
+        if let iterationObserver, var record = threads[thread].iterationRecord {
+            record.dispatched = threads[thread].ready.map { handlerName(thread, $0) }
+            record.blockNs = threads[thread].blockNs
+            threads[thread].iterationRecord = nil
+            iterationObserver(record)
+        }
         threads[thread].ready.removeAll(keepingCapacity: true)
         threads[thread].readyIndex = 0
+        // After a blocking wait, notifications stay enabled through this: a guest submitting now still kicks.
+        spend(thread, .dispatch, profile.iterationEnd.draw(threads[thread].stream))
         threads[thread].policy.iterationFinished(blockNs: threads[thread].blockNs, pollList: threads[thread].pollList.members)
         resume(thread, step: .iterate, at: threads[thread].cursor)
     }
@@ -174,6 +182,14 @@ extension PollSimulator {
         }
         threads[thread].policy.handlerDispatched(handler, onPollList: threads[thread].pollList.contains(handler),
                                                  blockNs: threads[thread].blockNs)
+    }
+
+    /// How `IterationRecord`s name a handler: by role, as the real loop does.
+    func handlerName(_ thread: Int, _ handler: HandlerID) -> String {
+        switch threads[thread].roles[handler] {
+        case .virtqueue(let queue): return queues[queue].name
+        case .completions(let index): return index == 0 ? "completions" : "completions\(index)"
+        }
     }
 
     /// Whether the handler's fd is an eventfd that its io_read must read: an ioeventfd, the linux-aio eventfd, the

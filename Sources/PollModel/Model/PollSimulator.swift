@@ -37,6 +37,8 @@ public final class PollSimulator {
     private var streams: [RandomStream] = []
     var latency: LatencyRecorder
 
+    /// Observer of every aio_poll iteration's policy inputs and budget (`run --decisions`); nil unless asked for.
+    public var iterationObserver: ((IterationRecord) -> Void)?
     /// Observer for time series (poll_ns over time); nil unless asked for.
     public var timeline: ((_ time: SimTime, _ thread: String, _ pollNs: Int64, _ budget: Int64) -> Void)?
     /// Observer of guest requests, for trace export; nil unless asked for. Called when a job issues a request

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Compare aio_poll iteration records of two runs, side by side (simulation vs measurement).
+
+Usage: scripts/iteration-compare.py [--skip-ns N] LABEL=FILE LABEL=FILE ...
+Each FILE is written by `pollsim run --decisions FILE` or `pollsim replay --decisions FILE` (IterationRecord's
+columns). The adaptive polling policies see nothing but these observations (block_ns, which handlers fired, which
+polls found work), so when a simulated policy and the real one end up with different budgets, the split below shows
+which kind of iteration the two loops disagree about.
+
+Iterations are classed by what they dispatched and how they found it:
+  hit      a poll found work (no blocking)
+  blocked  no poll success: the thread waited in the fd monitor (possibly after polling its whole budget)
+crossed with the handlers dispatched: vq (the guest's kick/submission), completions, both, nothing.
+"""
+import csv
+import sys
+from statistics import mean
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q / 100 * len(values)))]
+
+
+def load(path, skip_ns):
+    with open(path, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if int(r["start_ns"]) >= skip_ns]
+    return rows
+
+
+def what(row):
+    names = row["dispatched"].split()
+    vq = any(n != "completions" for n in names)
+    cq = "completions" in names
+    return {(True, True): "both", (True, False): "vq", (False, True): "completions", (False, False): "nothing"}[(vq, cq)]
+
+
+def summarise(label, rows):
+    n = len(rows)
+    if n == 0:
+        print(f"{label}: no iterations")
+        return
+    budgets = [int(r["budget_ns"]) for r in rows]
+    polled = [b for b in budgets if b != 0]
+    print(f"== {label}: {n} iterations over {(int(rows[-1]['start_ns']) - int(rows[0]['start_ns'])) / 1e6:.1f} ms")
+    print(f"   budget: 0 in {100 * (n - len(polled)) / n:.1f} % of iterations; when > 0: mean "
+          f"{mean(b for b in polled if b > 0) / 1e3 if any(b > 0 for b in polled) else 0:.1f} us, "
+          f"p50 {percentile([b for b in polled if b > 0], 50) / 1e3:.1f} us" if polled else "   budget: always 0")
+    print(f"   {'kind':<22} {'share %':>8} {'block_ns p10':>13} {'p50':>8} {'p90':>8} {'mean budget':>12}")
+    groups = {}
+    for r in rows:
+        how = "hit" if r["poll_successes"].strip() else "blocked"
+        groups.setdefault(f"{how} / {what(r)}", []).append(r)
+    for key in sorted(groups):
+        g = groups[key]
+        blocks = [int(r["block_ns"]) for r in g]
+        b = [int(r["budget_ns"]) for r in g if int(r["budget_ns"]) >= 0]
+        print(f"   {key:<22} {100 * len(g) / n:8.1f} {percentile(blocks, 10) / 1e3:11.1f}us "
+              f"{percentile(blocks, 50) / 1e3:6.1f}us {percentile(blocks, 90) / 1e3:6.1f}us "
+              f"{(mean(b) / 1e3 if b else 0):10.1f}us")
+
+
+def main(argv):
+    skip = 0
+    args = list(argv)
+    if len(args) >= 2 and args[0] == "--skip-ns":
+        skip = int(args[1])
+        args = args[2:]
+    if not args or any("=" not in a for a in args):
+        print(__doc__, file=sys.stderr)
+        return 2
+    for arg in args:
+        label, path = arg.split("=", 1)
+        try:
+            rows = load(path, skip)
+        except (OSError, KeyError, ValueError) as e:
+            print(f"{path}: cannot read iteration records: {e}", file=sys.stderr)
+            return 1
+        summarise(label, rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
