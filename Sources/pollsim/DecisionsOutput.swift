@@ -1,5 +1,6 @@
 import ArgumentParser
 import PollModel
+import Reporting
 
 /// `--decisions FILE` of `run` and `replay`: every aio_poll iteration's policy inputs and budget as CSV, in the same
 /// columns from the simulator and from the real loop (`scripts/iteration-compare.py` compares two such files).
@@ -12,8 +13,10 @@ enum DecisionsOutput {
         valueName: "FILE")
 
     static func write(_ records: [IterationRecord], to path: String) throws {
-        var text = IterationRecord.csvHeader + "\n"
-        for (index, record) in records.enumerated() { text += record.csvRow(iteration: index) + "\n" }
+        var text = ResultFormatter.csvRecord(IterationRecord.csvColumns)
+        for (index, record) in records.enumerated() {
+            text += ResultFormatter.csvRecord(record.csvFields(iteration: index))
+        }
         try FileOutput.writeAtomically(text, to: path)
     }
 }

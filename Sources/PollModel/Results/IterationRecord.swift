@@ -29,13 +29,14 @@ public struct IterationRecord: Sendable, Equatable {
         self.pollList = pollList
     }
 
-    public static let csvHeader = "iteration,thread,start_ns,budget_ns,poll_list,poll_successes,removed,dispatched,block_ns"
+    public static let csvColumns = ["iteration", "thread", "start_ns", "budget_ns", "poll_list", "poll_successes",
+                                    "removed", "dispatched", "block_ns"]
 
-    /// The record as a CSV row; handler lists are space-separated (names hold no spaces or commas: the scenario
-    /// loader's identifiers).
-    public func csvRow(iteration: Int) -> String {
+    /// The record's fields in `csvColumns` order, unescaped; handler lists are space-separated.
+    public func csvFields(iteration: Int) -> [String] {
         func list(_ names: [String]) -> String { names.joined(separator: " ") }
         let budget = budgetNs == .max ? -1 : budgetNs
-        return "\(iteration),\(thread),\(startNs),\(budget),\(list(pollList)),\(list(pollSuccesses)),\(list(removed)),\(list(dispatched)),\(blockNs)"
+        return [String(iteration), thread, String(startNs), String(budget), list(pollList), list(pollSuccesses),
+                list(removed), list(dispatched), String(blockNs)]
     }
 }
