@@ -43,11 +43,15 @@ def summarise(label, rows):
         print(f"{label}: no iterations")
         return
     budgets = [int(r["budget_ns"]) for r in rows]
-    polled = [b for b in budgets if b != 0]
+    bounded = [b for b in budgets if b > 0]   # -1: busy, no bound
+    unbounded = sum(1 for b in budgets if b < 0)
     print(f"== {label}: {n} iterations over {(int(rows[-1]['start_ns']) - int(rows[0]['start_ns'])) / 1e6:.1f} ms")
-    print(f"   budget: 0 in {100 * (n - len(polled)) / n:.1f} % of iterations; when > 0: mean "
-          f"{mean(b for b in polled if b > 0) / 1e3 if any(b > 0 for b in polled) else 0:.1f} us, "
-          f"p50 {percentile([b for b in polled if b > 0], 50) / 1e3:.1f} us" if polled else "   budget: always 0")
+    line = f"   budget: 0 in {100 * budgets.count(0) / n:.1f} % of iterations"
+    if bounded:
+        line += f"; when > 0: mean {mean(bounded) / 1e3:.1f} us, p50 {percentile(bounded, 50) / 1e3:.1f} us"
+    if unbounded:
+        line += f"; unbounded (busy) in {100 * unbounded / n:.1f} %"
+    print(line)
     print(f"   {'kind':<22} {'share %':>8} {'block_ns p10':>13} {'p50':>8} {'p90':>8} {'mean budget':>12}")
     groups = {}
     for r in rows:

@@ -112,7 +112,7 @@ final class IOThreadLoop: @unchecked Sendable {
     var handlerNames: [String] {
         roles.map { role in
             switch role {
-            case .completions: return "completions"
+            case .completions: return IterationRecord.completionsHandler
             case .virtqueue(let queue): return queue.name
             }
         }

@@ -188,7 +188,8 @@ extension PollSimulator {
     func handlerName(_ thread: Int, _ handler: HandlerID) -> String {
         switch threads[thread].roles[handler] {
         case .virtqueue(let queue): return queues[queue].name
-        case .completions(let index): return index == 0 ? "completions" : "completions\(index)"
+        case .completions(let index):
+            return index == 0 ? IterationRecord.completionsHandler : "\(IterationRecord.completionsHandler)\(index)"
         }
     }
 

@@ -6,6 +6,9 @@
 /// Handlers are named by role, the same way on both sides: `completions` for the backend's completion handler,
 /// the virtqueue's name for a virtqueue's ioeventfd handler.
 public struct IterationRecord: Sendable, Equatable {
+    /// The name of a thread's (first) backend completion handler.
+    public static let completionsHandler = "completions"
+
     public var thread: String
     /// Start of the iteration, ns since the run began (simulated or monotonic time).
     public var startNs: Int64
