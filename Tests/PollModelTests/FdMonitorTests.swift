@@ -46,6 +46,37 @@ final class FdMonitorTests: XCTestCase {
         let busy = try run(.busy, profile), busyPlain = try run(.busy, .bareMetal)
         XCTAssertEqual(busy.latency_ns.mean, busyPlain.latency_ns.mean, accuracy: busyPlain.latency_ns.mean * 0.01)
     }
+
+    func testACompletionReapedByPollingLeavesNoReadableRingFdBehind() throws {
+        // docs/validation.md, finding 10. At queue depth 1, a wait that polled its whole budget, dispatched only the
+        // completions handler, and was followed by an iteration whose poll found a completion, reaped nothing: the
+        // next completion was not there yet. The model used to make the ring fd readable completion-fd-latency
+        // after each completion, even when polling had reaped it meanwhile; the next wait's POLL_ADD re-arm then
+        // found it readable and returned at once, in about one iteration in ten with these costs (2.6 % now, late reports of armed POLL_ADDs). Now the fd is
+        // readable only while completions are in the ring; what is delayed is the report of an armed POLL_ADD.
+        var profile = HostProfile.bareMetal
+        profile.completionFdLatency = .ns(9_400)
+        profile.fdEventLatency = .ns(13_600)
+        profile.wakeupCrossCPU = .ns(15_800)
+        profile.iterationEnd = .ns(500)
+        profile.handlerDispatch = .ns(0)
+        for key in [\HostProfile.guestSubmit, \.guestComplete, \.interruptInjection, \.guestNotify] {
+            profile[keyPath: key] = .ns(50)
+        }
+        let configuration = Fixture.single(policy: .pollWeight, latency: try Distribution.lognormal(median: 20_000, p99: 60_000),
+                                           profile: profile, aio: .ioUring, runtime: 50_000_000, rampTime: 5_000_000)
+        let simulator = try PollSimulator(configuration)
+        var records: [IterationRecord] = []
+        simulator.iterationObserver = { if $0.startNs >= 5_000_000 { records.append($0) } }
+        _ = simulator.run()
+        let emptyReaps = zip(records, records.dropFirst()).filter { wait, next in
+            wait.budgetNs > 0 && wait.pollSuccesses.isEmpty && wait.blockNs > wait.budgetNs
+                && wait.dispatched == [IterationRecord.completionsHandler]
+                && next.pollSuccesses == [IterationRecord.completionsHandler]
+        }.count
+        XCTAssertGreaterThan(records.count, 1_000)
+        XCTAssertLessThan(Double(emptyReaps), 0.04 * Double(records.count))
+    }
 }
 
 /// `iteration-end` and the iteration records (`PollSimulator.iterationObserver`, `run --decisions`).

@@ -124,7 +124,7 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 0, source: "not estimated for bare metal (0: the wake-up latency alone); 20-24 µs measured per cross-CPU wake-up in this VM (docs/validation.md), written by pollsim calibrate"),
         .init(key: "fd-event-latency", keyPath: \.fdEventLatency, meaning: "latency from an fd becoming readable to a running (not blocked) IOThread seeing it (io_uring POLL_ADD completion via task_work)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: seen at once); 15-20 µs measured in this VM, an inter-processor interrupt (docs/validation.md), written by pollsim calibrate"),
-        .init(key: "completion-fd-latency", keyPath: \.completionFdLatency, meaning: "latency from a completion reaching the backend's completion queue to that queue's fd firing (polling sees the completion at once)",
+        .init(key: "completion-fd-latency", keyPath: \.completionFdLatency, meaning: "latency from a completion reaching the backend's completion queue to the fd monitor's report of that queue's fd (the fd is readable at once, and unreadable again once the queue is reaped; polling sees the completion at once)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: at once); 7-10 µs measured in this VM for the io_uring backend's ring fd, a second hop after the ring's own (docs/validation.md), written by pollsim calibrate"),
         .init(key: "timer-overshoot", keyPath: \.timerOvershoot, meaning: "how late a kernel timer fires (hybrid polling's sleep)",
               bareMetalNs: 2000, source: "estimate; 40-56 µs at p50 in this VM (platform notes)"),

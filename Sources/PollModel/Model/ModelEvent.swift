@@ -24,7 +24,8 @@ enum ModelEvent {
     case guestSeen(request: Int)
     /// An IOThread's CPU work up to this instant is done; `generation` discards stale continuations.
     case threadResume(thread: Int, generation: UInt32)
-    /// A backend completion queue's fd fires (`completion-fd-latency` after the completion reached the queue).
+    /// The fd monitor's report of a backend completion queue's fd arrives (`completion-fd-latency` after the
+    /// completion reached the queue and fired the armed monitor).
     case completionFdFired(thread: Int, handler: Int)
     /// An fd event that fired at `firedAt` becomes visible to a running IOThread (after `fd-event-latency`).
     case fdVisible(thread: Int, handler: Int, firedAt: SimTime)

@@ -84,11 +84,6 @@ extension PollSimulator {
         guard case .completions(let index) = threads[thread].roles[handler] else { return }
         threads[thread].completionQueues[index].done.push(request)
         workArrived(thread, handler)
-        let latency = profile.completionFdLatency.draw(threads[thread].stream)
-        if latency > 0 {
-            kernel.schedule(.completionFdFired(thread: thread, handler: handler), after: latency)
-        } else {
-            fdBecameReady(thread, handler)
-        }
+        completionQueueFilled(thread, handler)
     }
 }

@@ -35,6 +35,30 @@ extension PollSimulator {
     func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
         threads[thread].fdSignalled[handler] = true
         guard monitorReports(thread, handler) else { return }
+        monitorReported(thread, handler)
+    }
+
+    /// A backend's completion queue received a completion: its fd is readable now (a wait that re-arms its POLL_ADD,
+    /// or a level-triggered poll, sees it at once), but the report of an armed monitor reaches the thread only
+    /// `completion-fd-latency` later, through a second hop (`completionFdFired`). Reaping the queue meanwhile makes
+    /// the fd unreadable again; a report already on its way still arrives (an io_uring CQE, once posted, stays).
+    /// Delaying the readability itself instead left the fd readable after its completions had been reaped by
+    /// polling, so the next wait returned at once: a spurious extra iteration with a fresh poll budget that the real
+    /// loop does not have (docs/validation.md, finding 10).
+    func completionQueueFilled(_ thread: Int, _ handler: HandlerID) {
+        threads[thread].fdSignalled[handler] = true
+        guard monitorReports(thread, handler) else { return }
+        let latency = profile.completionFdLatency.draw(threads[thread].stream)
+        if latency > 0 {
+            kernel.schedule(.completionFdFired(thread: thread, handler: handler), after: latency)
+        } else {
+            monitorReported(thread, handler)
+        }
+    }
+
+    /// The fd monitor reports a readable fd: a blocked thread is woken at once; a running one sees the event after
+    /// `fd-event-latency`.
+    func monitorReported(_ thread: Int, _ handler: HandlerID) {
         switch threads[thread].phase {
         case .blocked, .sleeping:
             fdVisible(thread, handler, firedAt: now)
