@@ -43,12 +43,16 @@ struct OrderedLane<Event>: ~Copyable {
     mutating func append(_ event: Event, at time: SimTime, sequence: UInt64) {
         if _slowPath(count == mask) { grow() }
         let slot = (head &+ count) & mask
-        keys[slot] = EventQueue<Event>.key(time, sequence)
+        let key = EventQueue<Event>.key(time, sequence)
+        keys[slot] = key
         keys[(slot &+ 1) & mask] = .max
         (events + slot).initialize(to: event)
         count &+= 1
         lastTime = time
-        headKey = keys[head]
+        // The new key is the head's if the lane was empty (headKey was .max); otherwise the head's key is earlier.
+        // Computed, not reloaded from `keys`: a 16-byte load of the key just stored as two words cannot be forwarded
+        // from the store buffer and stalls.
+        headKey = Swift.min(headKey, key)
     }
 
     /// Removes the head (the lane must not be empty).
