@@ -14,8 +14,9 @@ public typealias SimTime = Int64
 ///
 /// Invariants, kept by `siftUp`/`siftDown`:
 /// - heap order: for every index `i > 0`, entry `(i - 1) / 4` precedes entry `i`;
-/// - "precedes" is the strict total order on (`time`, `sequence`); sequences are unique, so no two entries tie and
-///   events scheduled for the same instant come out in the order they were scheduled (FIFO tie-break);
+/// - "precedes" is the strict total order on (`time`, `sequence`), which is the order of the entries' 128-bit keys
+///   (`orderKey`); sequences are unique, so no two entries tie and events scheduled for the same instant come out in
+///   the order they were scheduled (FIFO tie-break);
 /// - `elements[0 ..< count]` are the heap; their slots are distinct, and exactly those slots of `events` are
 ///   initialized; the other `capacity - count` slots are listed once each in `freeSlots[0 ..< capacity - count]`;
 /// - the queue owns its buffers alone (it is `~Copyable`, so no other value can reach them) and frees them, with any
@@ -30,8 +31,8 @@ public typealias SimTime = Int64
 /// hold model (platform notes, "Event-queue speed"), and the kernel's speed bounds the whole simulator's.
 /// 4-ary rather than binary: sifting down is a chain of dependent loads and comparisons, and four children per node
 /// halve its length; the earliest of the four is found by a tournament of independent branch-free comparisons.
-/// With 48-byte entries and branchy comparisons a 4-ary heap was slower; with 24-byte keys and `precedesBranchFree`
-/// it beats the binary one at every size of `pollsim bench kernel` (docs/performance.md).
+/// With 48-byte entries and branchy comparisons a 4-ary heap was slower; with 24-byte keys and branch-free 128-bit
+/// comparisons it beats the binary one at every size of `pollsim bench kernel` (docs/performance.md).
 /// The buffer is addressed through a raw pointer rather than kept in an `Array`: with an `Array`, every element write
 /// in the sift loops re-checked uniqueness (a runtime call) and bounds, and the queue ran at 0.71x the speed of the
 /// same heap in C at 1000 pending events (docs/performance.md, "Kernel"; measure with `pollsim bench kernel`).
@@ -39,29 +40,37 @@ public typealias SimTime = Int64
 public struct EventQueue<Event>: ~Copyable {
     /// A heap entry: the ordering key and where the event is kept. Trivial (three words), so the sift loops move
     /// 24 bytes per level whatever the size of `Event`; the events themselves stay put in `events` until popped.
+    ///
+    /// The time is stored with its sign bit flipped (`biasedTime`), so that the entry's order is the unsigned order
+    /// of the 128-bit `orderKey` (biasedTime, sequence): every comparison is a compare and a subtract with borrow,
+    /// with no conversion (flipping the bit at each comparison cost two instructions per child and level).
     @usableFromInline
     struct Entry {
-        @usableFromInline var time: SimTime
+        @usableFromInline var biasedTime: UInt64
         @usableFromInline var sequence: UInt64
         /// The event's slot in `events`.
         @usableFromInline var slot: Int
 
-        @inlinable init(time: SimTime, sequence: UInt64, slot: Int) {
-            self.time = time
+        @inlinable @inline(__always)
+        init(time: SimTime, sequence: UInt64, slot: Int) {
+            self.biasedTime = EventQueue.bias(time)
             self.sequence = sequence
             self.slot = slot
         }
+
+        @inlinable @inline(__always) var time: SimTime { EventQueue.unbias(biasedTime) }
+        @inlinable @inline(__always) var orderKey: UInt128 { EventQueue.orderKey(biasedTime, sequence) }
     }
 
-    /// The order on entries: (time, sequence) lexicographically.
+    /// The order on entries: (time, sequence) lexicographically. The reference definition, which `orderKey` order
+    /// must equal (a test checks it, extreme times included).
     @inlinable @inline(__always)
     static func precedes(_ time: SimTime, _ sequence: UInt64, _ otherTime: SimTime, _ otherSequence: UInt64) -> Bool {
         time < otherTime || (time == otherTime && sequence < otherSequence)
     }
 
-    /// The same order as `precedes`, computed as one 128-bit comparison (the time's sign bit flipped, so that
-    /// unsigned order is signed order): a compare and a subtract with borrow instead of two data-dependent branches.
-    /// Used where the outcome is a coin toss that a branch predictor would lose half the time (which child is smaller).
+    /// The same order as `precedes`, computed as one 128-bit comparison of order keys: a compare and a subtract with
+    /// borrow instead of two data-dependent branches.
     @inlinable @inline(__always)
     static func precedesBranchFree(_ time: SimTime, _ sequence: UInt64, _ otherTime: SimTime, _ otherSequence: UInt64)
         -> Bool
@@ -69,10 +78,27 @@ public struct EventQueue<Event>: ~Copyable {
         key(time, sequence) < key(otherTime, otherSequence)
     }
 
+    /// The order key of (time, sequence): unsigned 128-bit order on keys is the (time, sequence) order.
     @inlinable @inline(__always)
     static func key(_ time: SimTime, _ sequence: UInt64) -> UInt128 {
-        UInt128(UInt64(bitPattern: time) ^ (1 << 63)) << 64 | UInt128(sequence)
+        orderKey(bias(time), sequence)
     }
+
+    @inlinable @inline(__always)
+    static func orderKey(_ biasedTime: UInt64, _ sequence: UInt64) -> UInt128 {
+        UInt128(biasedTime) << 64 | UInt128(sequence)
+    }
+
+    /// The time with its sign bit flipped: unsigned order on the result is signed order on times.
+    @inlinable @inline(__always)
+    static func bias(_ time: SimTime) -> UInt64 { UInt64(bitPattern: time) ^ (1 << 63) }
+
+    @inlinable @inline(__always)
+    static func unbias(_ biasedTime: UInt64) -> SimTime { SimTime(bitPattern: biasedTime ^ (1 << 63)) }
+
+    /// The time of an order key.
+    @inlinable @inline(__always)
+    static func time(ofKey key: UInt128) -> SimTime { unbias(UInt64(truncatingIfNeeded: key >> 64)) }
 
     /// The heap: `capacity` entries, the first `count` initialized.
     @usableFromInline var elements: UnsafeMutablePointer<Entry>
@@ -110,6 +136,13 @@ public struct EventQueue<Event>: ~Copyable {
         storedCount == 0 ? nil : elements.pointee.time
     }
 
+    /// The order key of the earliest pending event, `UInt128.max` when the queue is empty (no event has that key:
+    /// its sequence would be `UInt64.max`, the 2^64-th event).
+    @inlinable @inline(__always)
+    var firstKey: UInt128 {
+        storedCount == 0 ? .max : elements.pointee.orderKey
+    }
+
     /// Doubles the buffers: called when they are full (no free slot). Kept out of line, so that `push` stays small.
     @usableFromInline @inline(never)
     mutating func grow() {
@@ -134,7 +167,7 @@ public struct EventQueue<Event>: ~Copyable {
 
     /// Takes the next sequence number without pushing (for events a `Simulation` keeps in an `OrderedLane`, which
     /// share the queue's numbering so that ties between heap and lanes break in scheduling order).
-    @inlinable
+    @inlinable @inline(__always)
     mutating func takeSequence() -> UInt64 {
         let sequence = nextSequence
         nextSequence &+= 1
@@ -159,36 +192,47 @@ public struct EventQueue<Event>: ~Copyable {
     @inlinable
     public mutating func popMin() -> (time: SimTime, sequence: UInt64, event: Event)? {
         if storedCount == 0 { return nil }
+        let first = elements.pointee
+        return (first.time, first.sequence, removeFirst())
+    }
+
+    /// Removes the earliest event and returns it (the queue must not be empty). For callers that have read its key
+    /// already (`firstKey`).
+    @inlinable @inline(__always)
+    mutating func removeFirst() -> Event {
         let count = storedCount &- 1
         storedCount = count
-        let first = elements.pointee
+        let slot = elements.pointee.slot
         if count > 0 {
             Self.siftDown(elements[count], from: 0, count: count, in: elements)
         }
-        freeSlots[capacity &- count &- 1] = first.slot
-        return (first.time, first.sequence, (events + first.slot).move())
+        freeSlots[capacity &- count &- 1] = slot
+        return (events + slot).move()
     }
 
     /// Places `moving` into the hole at `start` (uninitialized) or above it, moving parents down into the hole.
     /// On return every slot in `0 ... start` is initialized.
+    /// The comparison branches: a new event is usually later than its parent (most sift-ups stop at once), which a
+    /// branch predictor learns, and the first of the two branches usually decides.
     @inlinable @inline(__always)
     static func siftUp(_ moving: Entry, from start: Int, in elements: UnsafeMutablePointer<Entry>) {
         var hole = start
         while hole > 0 {
             let parent = (hole &- 1) >> 2
-            guard precedes(moving.time, moving.sequence, elements[parent].time, elements[parent].sequence) else {
-                break
-            }
+            let above = elements[parent]
+            guard moving.biasedTime < above.biasedTime
+                || (moving.biasedTime == above.biasedTime && moving.sequence < above.sequence) else { break }
             elements[hole] = elements[parent]
             hole = parent
         }
         elements[hole] = moving
     }
 
-    /// The earlier of entries `a` and `b`, chosen without a branch.
+    /// The earlier of entries `a` and `b`, chosen without a branch (which child is earlier is a coin toss that a
+    /// branch predictor would lose half the time).
     @inlinable @inline(__always)
     static func earlier(_ a: Int, _ b: Int, in elements: UnsafeMutablePointer<Entry>) -> Int {
-        precedesBranchFree(elements[b].time, elements[b].sequence, elements[a].time, elements[a].sequence) ? b : a
+        elements[b].orderKey < elements[a].orderKey ? b : a
     }
 
     /// Places `moving` into the hole at `start` (uninitialized) or below it, among the `count` slots, moving the
@@ -196,6 +240,7 @@ public struct EventQueue<Event>: ~Copyable {
     @inlinable
     static func siftDown(_ moving: Entry, from start: Int, count: Int, in elements: UnsafeMutablePointer<Entry>) {
         var hole = start
+        let key = moving.orderKey
         while true {
             // No overflow: hole < count, and count entries of at least 16 bytes fit in memory, so count < 2^60.
             let first = hole &* 4 &+ 1
@@ -213,7 +258,7 @@ public struct EventQueue<Event>: ~Copyable {
                     other &+= 1
                 }
             }
-            guard precedes(elements[child].time, elements[child].sequence, moving.time, moving.sequence) else { break }
+            guard elements[child].orderKey < key else { break }
             elements[hole] = elements[child]
             hole = child
         }

@@ -25,9 +25,11 @@ public struct Simulation<Event>: ~Copyable {
     @usableFromInline var delivered: Int = 0
 
     @usableFromInline var queue: EventQueue<Event>
-    /// Two FIFO lanes beside the heap (`OrderedLane`), for events a model schedules in time order.
+    /// `laneCount` FIFO lanes beside the heap (`OrderedLane`), for events a model schedules in time order.
     @usableFromInline var lane0 = OrderedLane<Event>()
     @usableFromInline var lane1 = OrderedLane<Event>()
+    @usableFromInline var lane2 = OrderedLane<Event>()
+    @usableFromInline var lane3 = OrderedLane<Event>()
     /// Sequences of cancelled events still in the queue. Cancellation is lazy: the entry is dropped when it reaches
     /// the front, which keeps `cancel` O(1) and costs nothing when nothing is cancelled.
     @usableFromInline var cancelled: Set<UInt64> = []
@@ -37,23 +39,35 @@ public struct Simulation<Event>: ~Copyable {
     }
 
     /// Number of pending events, including cancelled ones not yet dropped.
-    @inlinable public var pendingCount: Int { queue.count + lane0.count + lane1.count }
+    @inlinable public var pendingCount: Int { queue.count + lane0.count + lane1.count + lane2.count + lane3.count }
 
-    /// Schedules `event` at `time` (not in the past) in FIFO lane `lane` (0 or 1) when that keeps the lane in time
-    /// order, and in the heap otherwise. Which is only a matter of speed: events are delivered in (time, sequence)
-    /// order wherever they wait. A model passes a lane for a kind of event it usually schedules in time order
-    /// (completions leaving a FIFO server, a constant delay after a monotone clock).
-    @inlinable @discardableResult
+    /// The number of FIFO lanes, numbered from 0, that `schedule(_:at:lane:)` takes.
+    public static var laneCount: Int { 4 }
+
+    /// Runs `body` on lane `index` (0 ..< `laneCount`). Inlined: with a constant index the choice folds away.
+    @inlinable @inline(__always)
+    mutating func withLane<Result>(_ index: Int, _ body: (inout OrderedLane<Event>) -> Result) -> Result {
+        switch index {
+        case 0: return body(&lane0)
+        case 1: return body(&lane1)
+        case 2: return body(&lane2)
+        default: return body(&lane3)
+        }
+    }
+
+    /// Schedules `event` at `time` (not in the past) in FIFO lane `lane` (0 ..< `laneCount`) when that keeps the lane
+    /// in time order, and in the heap otherwise. Which is only a matter of speed: events are delivered in
+    /// (time, sequence) order wherever they wait. A model passes a lane for a kind of event it usually schedules in
+    /// time order (completions leaving a FIFO server, a constant delay after a monotone clock); kinds that interleave
+    /// out of order should not share a lane, or most of their events end up in the heap.
+    /// Always inlined: callers pass a constant lane, so the choice of lane folds away and an append is a few stores.
+    @inlinable @inline(__always) @discardableResult
     public mutating func schedule(_ event: Event, at time: SimTime, lane: Int) -> EventHandle {
         precondition(time >= now, "event scheduled in the past: \(time) < now \(now)")
-        if lane == 0, time >= lane0.lastTime {
+        precondition(lane >= 0 && lane < Self.laneCount, "no lane \(lane)")
+        if time >= withLane(lane, { $0.lastTime }) {
             let sequence = queue.takeSequence()
-            lane0.append(event, at: time, sequence: sequence)
-            return EventHandle(sequence: sequence)
-        }
-        if lane == 1, time >= lane1.lastTime {
-            let sequence = queue.takeSequence()
-            lane1.append(event, at: time, sequence: sequence)
+            withLane(lane) { $0.append(event, at: time, sequence: sequence) }
             return EventHandle(sequence: sequence)
         }
         return EventHandle(sequence: queue.push(event, at: time))
@@ -82,7 +96,7 @@ public struct Simulation<Event>: ~Copyable {
 
     /// Delivers the earliest pending event whose time is at or before `limit`, advancing the clock to its time.
     /// Returns `nil`, with the clock set to exactly `limit`, when no such event remains.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func next(until limit: SimTime) -> Event? {
         if let event = deliverNext(notAfter: limit) { return event }
         if limit > clock { clock = limit }
@@ -103,57 +117,43 @@ public struct Simulation<Event>: ~Copyable {
         }
     }
 
-    @inlinable
+    /// Delivers the earliest of the heap's top and the lanes' heads, if it is not after `limit`.
+    ///
+    /// The sources are compared by their 128-bit order keys (an empty source's key is `UInt128.max`): the earliest
+    /// lane head is chosen by a tournament of branch-free comparisons, then one branch picks heap or lane. Which
+    /// source holds the earliest event is unpredictable, so fewer branches here is fewer mispredictions as well as
+    /// fewer instructions.
+    /// Inlined, with `next(until:)`, into the caller's event loop: as a call (it was one while the heap-only case had
+    /// a path of its own), its register saves and returning the event through memory cost about 30 instructions per
+    /// event of the whole model (docs/performance.md).
+    @inlinable @inline(__always)
     mutating func deliverNext(notAfter limit: SimTime) -> Event? {
-        if lane0.count | lane1.count != 0 { return deliverNextFromHeapOrLanes(notAfter: limit) }
-        // Only the heap holds events (always, for a model that uses no lanes).
-        while let time = queue.nextTime, time <= limit {
-            let entry = queue.popMin()!
-            if !cancelled.isEmpty, cancelled.remove(entry.sequence) != nil {
-                if lane0.count | lane1.count != 0 { return deliverNextFromHeapOrLanes(notAfter: limit) }
-                continue
-            }
-            clock = entry.time
-            delivered += 1
-            return entry.event
-        }
-        return nil
-    }
-
-    /// `deliverNext` when a lane holds events: the earliest of the heap's top and the lanes' heads. Out of line, so
-    /// that the heap-only path stays small enough to inline into a model's loop; inlinable all the same, so that
-    /// clients get it specialized for their event type (without that, it ran generic: twice the instructions).
-    @inlinable @inline(never)
-    mutating func deliverNextFromHeapOrLanes(notAfter limit: SimTime) -> Event? {
         while true {
-            // The earliest of the heap's top and the lanes' heads; 0 = heap, 1 = lane 0, 2 = lane 1.
-            var source = -1
-            var time = SimTime.max
-            var sequence = UInt64.max
-            if queue.storedCount > 0 {
-                source = 0
-                time = queue.elements.pointee.time
-                sequence = queue.elements.pointee.sequence
-            }
-            if lane0.count > 0 {
-                let t = lane0.times[lane0.head], s = lane0.sequences[lane0.head]
-                if source < 0 || EventQueue<Event>.precedes(t, s, time, sequence) { source = 1; time = t; sequence = s }
-            }
-            if lane1.count > 0 {
-                let t = lane1.times[lane1.head], s = lane1.sequences[lane1.head]
-                if source < 0 || EventQueue<Event>.precedes(t, s, time, sequence) { source = 2; time = t; sequence = s }
-            }
-            guard source >= 0, time <= limit else { return nil }
+            let (laneKey, lane) = Self.earlier(Self.earlier((lane0.headKey, 0), (lane1.headKey, 1)),
+                                               Self.earlier((lane2.headKey, 2), (lane3.headKey, 3)))
+            let heapKey = queue.firstKey
             let event: Event
-            switch source {
-            case 0: event = queue.popMin()!.event
-            case 1: event = lane0.removeFirst()
-            default: event = lane1.removeFirst()
+            let key: UInt128
+            if heapKey < laneKey {
+                key = heapKey
+                guard EventQueue<Event>.time(ofKey: key) <= limit else { return nil }
+                event = queue.removeFirst()
+            } else {
+                key = laneKey
+                // `key == .max`: nothing is pending at all.
+                guard key != .max, EventQueue<Event>.time(ofKey: key) <= limit else { return nil }
+                event = withLane(lane) { $0.removeFirst() }
             }
-            if !cancelled.isEmpty, cancelled.remove(sequence) != nil { continue }
-            clock = time
-            delivered += 1
+            if !cancelled.isEmpty, cancelled.remove(UInt64(truncatingIfNeeded: key)) != nil { continue }
+            clock = EventQueue<Event>.time(ofKey: key)
+            delivered &+= 1
             return event
         }
+    }
+
+    /// The earlier of two (order key, lane) pairs, chosen without a branch.
+    @inlinable @inline(__always)
+    static func earlier(_ a: (key: UInt128, lane: Int), _ b: (key: UInt128, lane: Int)) -> (key: UInt128, lane: Int) {
+        b.key < a.key ? b : a
     }
 }

@@ -127,7 +127,7 @@ final class EventQueueTests: XCTestCase {
                 continue
             }
             // Mostly increasing times per lane (the lanes' purpose), sometimes not (they fall back to the heap).
-            let lane = Int(rng.next() % 3) - 1  // -1: heap
+            let lane = Int(rng.next() % UInt64(Simulation<Int>.laneCount + 1)) - 1  // -1: heap
             let delay = SimTime(rng.next() % (rng.next() % 4 == 0 ? 50 : 8))
             let time = laned.now + delay
             let event = next

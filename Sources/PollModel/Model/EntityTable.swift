@@ -1,5 +1,7 @@
-/// The simulator's entity arrays (devices, virtqueues, IOThreads, jobs, vCPUs, vhost workers, the request pool): a
-/// growable buffer of values that are read and mutated in place, and that has exactly one owner.
+/// The simulator's entity arrays (devices, virtqueues, IOThreads, jobs, vCPUs, vhost workers, the request pool) and
+/// the IOThreads' per-handler flags and lists: a growable buffer of values that are read and mutated in place, and
+/// that has exactly one owner. Emptied with `removeAll`, a table keeps its buffer (a list refilled every iteration
+/// allocates nothing in steady state).
 ///
 /// Why not `Array`: the simulator keeps its entities in arrays stored in a class and mutates them in place
 /// (`threads[t].cursor = x`, `devices[d].waiting.push(r)`). Every such mutation of an `Array` first checks that its
@@ -43,6 +45,19 @@ struct EntityTable<Element: ~Copyable>: ~Copyable {
         }
         (base + count).initialize(to: element)
         count += 1
+    }
+
+    /// Removes every element and keeps the buffer, so that a table refilled to the same size allocates nothing.
+    mutating func removeAll() {
+        base.deinitialize(count: count)
+        count = 0
+    }
+
+    /// Removes the last `k` elements (at most `count`), keeping the buffer.
+    mutating func removeLast(_ k: Int) {
+        precondition(k >= 0 && k <= count, "cannot remove \(k) of \(count) elements")
+        (base + (count - k)).deinitialize(count: k)
+        count -= k
     }
 
     subscript(index: Int) -> Element {

@@ -3,7 +3,13 @@ import SimKernel
 
 /// One IOThread: its AioContext (handlers, poll list, policy), where it is in its aio_poll iteration, and its
 /// counters. The iteration itself is driven by `PollSimulator+AioPoll.swift`.
-/// Noncopyable because it owns FIFOs (`IntFIFO`); it lives in `PollSimulator.threads` and is mutated in place.
+/// Noncopyable because it owns FIFOs (`IntFIFO`) and tables (`EntityTable`); it lives in `PollSimulator.threads` and
+/// is mutated in place.
+///
+/// The per-handler flags and the handler and request lists are `EntityTable`s, not `Array`s: they are written several
+/// times per simulated I/O, and each write to an `Array` here checked its buffer's uniqueness (a Swift runtime call),
+/// iterating one retained and released it, and emptying one went through a generic `replaceSubrange`
+/// (docs/performance.md).
 struct IOThreadState: ~Copyable {
     /// Where the thread is. CPU work is charged as it is planned and ends with a `threadResume` event carrying the
     /// next step, so that anything that happened meanwhile is visible when the step runs.
@@ -51,39 +57,39 @@ struct IOThreadState: ~Copyable {
 
     // Per-handler readiness.
     /// The handler has work its io_poll would see (non-empty vring, pending completions).
-    var hasWork: [Bool] = []
+    var hasWork = EntityTable<Bool>()
     /// Handlers that had work since the list was last compacted: each at most once (`inWorkList`); entries whose
     /// `hasWork` has since been cleared are stale and dropped by compaction.
-    var workList: [HandlerID] = []
-    var inWorkList: [Bool] = []
+    var workList = EntityTable<HandlerID>()
+    var inWorkList = EntityTable<Bool>()
     /// Number of handlers on the poll list with work.
     var workOnListCount = 0
     /// The handler's fd is readable: an ioeventfd or eventfd whose counter is not zero (set by a kick or a write,
     /// cleared by the read in its io_read handler), or a backend ring with completions in it (cleared by reaping).
-    var fdSignalled: [Bool] = []
+    var fdSignalled = EntityTable<Bool>()
     /// The fd monitor reports the handler's fd at its next wait. With poll/epoll: the fd was readable when the
     /// monitor looked (level-triggered). With io_uring: the POLL_ADD's CQE is in the ring, and need_wait() is true
     /// until a wait consumes it, whether or not polling has meanwhile found and dispatched the handler's work
     /// (io_poll_ready does not clear an eventfd): a kick that raced with io_poll_begin ends the next polling phase.
-    var fdReady: [Bool] = []
+    var fdReady = EntityTable<Bool>()
     /// Handlers whose fd became readable since the last wait collected them, each at most once (`inFdReadyList`):
     /// a thread that never blocks never collects, so the list must stay bounded by the handler count.
-    var fdReadyList: [HandlerID] = []
-    var inFdReadyList: [Bool] = []
+    var fdReadyList = EntityTable<HandlerID>()
+    var inFdReadyList = EntityTable<Bool>()
     var fdReadyCount = 0
     /// io_uring only: the handler's one-shot POLL_ADD is armed. It fires once (disarming) when the fd is signalled;
     /// after a wait has consumed its CQE it is re-armed by the next wait's submission, and fires at once if the fd is
     /// still readable then. Between the two, polling is not interrupted by that fd.
-    var armed: [Bool] = []
+    var armed = EntityTable<Bool>()
     /// io_uring only: handlers whose CQE a wait consumed, re-armed by the next wait.
-    var rearmList: [HandlerID] = []
+    var rearmList = EntityTable<HandlerID>()
     /// The current iteration's wait reported the handler's fd: its io_read runs (and reads the eventfd), not only
     /// io_poll_ready.
-    var readyByFd: [Bool] = []
+    var readyByFd = EntityTable<Bool>()
 
     // Dispatch in progress.
-    var ready: [HandlerID] = []
-    var isReady: [Bool] = []
+    var ready = EntityTable<HandlerID>()
+    var isReady = EntityTable<Bool>()
     var readyIndex = 0
     var cursor: SimTime = 0
     /// Requests popped from the current virtqueue and not yet submitted (SIO resumes here).
@@ -93,12 +99,12 @@ struct IOThreadState: ~Copyable {
     /// The requests in `popped` go through synchronous preadv/pwritev (SIO, or adaptive with one request).
     var synchronousPop = false
     /// Completions reaped and waiting for the guest notification.
-    var completedBuffer: [Int] = []
+    var completedBuffer = EntityTable<Int>()
     /// Scratch space for the requests one virtqueue handler submits (kept to reuse its capacity).
-    var submitBatch: [Int] = []
+    var submitBatch = EntityTable<Int>()
 
     /// Position of each handler in the poll list (its io_poll's place in a pass), rebuilt when the list changes.
-    var positions: [Int] = []
+    var positions = EntityTable<Int>()
     var positionsValid = false
 
     var accounting = ThreadAccounting()
@@ -151,7 +157,7 @@ struct IOThreadState: ~Copyable {
         if polls {
             for handler in (0..<count).reversed() { pollList.insert(handler) }
         }
-        positions = Array(repeating: 0, count: count)
+        positions = EntityTable(repeating: 0, count: count)
         positionsValid = false
     }
 

@@ -184,7 +184,9 @@ extension PollSimulator {
         if threads[thread].workOnListCount > 0 {
             found = true
             compactWorkList(thread)
-            for handler in threads[thread].workList where threads[thread].pollList.contains(handler) {
+            for index in threads[thread].workList.indices {
+                let handler = threads[thread].workList[index]
+                guard threads[thread].pollList.contains(handler) else { continue }
                 markReady(thread, handler)
                 threads[thread].pollList.recordPollSuccess(handler, pollStart: start)
                 if iterationObserver != nil { threads[thread].iterationRecord?.pollSuccesses.append(handlerName(thread, handler)) }
@@ -261,8 +263,9 @@ extension PollSimulator {
         spend(thread, .poll, profile.pollBeginEnd.draw(stream, times: members.count) + profile.pollHandler.draw(stream, times: members.count))
         guard threads[thread].workOnListCount > 0 else { return false }
         compactWorkList(thread)
-        for handler in threads[thread].workList where threads[thread].pollList.contains(handler) {
-            markReady(thread, handler)
+        for index in threads[thread].workList.indices {
+            let handler = threads[thread].workList[index]
+            if threads[thread].pollList.contains(handler) { markReady(thread, handler) }
         }
         return true
     }

@@ -38,7 +38,7 @@ extension PollSimulator {
             : roundedSimTime(devices[device].config.readLatency.sample(stream))
         let done = devices[device].servers.serve(arrival: arrival, duration: media)
         if devices[device].nsPerByte > 0 {
-            kernel.schedule(.deviceMediaDone(request: request), at: done)
+            kernel.schedule(.deviceMediaDone(request: request), at: done, lane: EventLane.deviceMediaDone)
         } else {
             kernel.schedule(.deviceDone(request: request), at: done)
         }
@@ -50,8 +50,8 @@ extension PollSimulator {
         let transfer = roundedSimTime(Double(requests[request].bytes) * devices[device].nsPerByte)
         let start = max(now, devices[device].linkFreeAt)
         devices[device].linkFreeAt = start + transfer
-        // Transfers leave the link in FIFO order: a lane, not the heap (Simulation.schedule(_:at:lane:)).
-        kernel.schedule(.transferDone(request: request), at: start + transfer, lane: 1)
+        // Transfers leave the link in FIFO order: a lane, not the heap (EventLane).
+        kernel.schedule(.transferDone(request: request), at: start + transfer, lane: EventLane.transferDone)
     }
 
     func deviceDone(_ request: Int) {

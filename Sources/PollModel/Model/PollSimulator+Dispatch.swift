@@ -42,7 +42,7 @@ extension PollSimulator {
             threads[thread].iterationRecord = nil
             iterationObserver(record)
         }
-        threads[thread].ready.removeAll(keepingCapacity: true)
+        threads[thread].ready.removeAll()
         threads[thread].readyIndex = 0
         // After a blocking wait, notifications stay enabled through this: a guest submitting now still kicks.
         spend(thread, .dispatch, profile.iterationEnd.draw(threads[thread].stream))
@@ -101,21 +101,18 @@ extension PollSimulator {
             deviceArrival(request, at: threads[thread].cursor)
             return false
         }
-        let count = threads[thread].popped.count
-        guard count > 0 else { return true }
-        // The batch reuses the thread's scratch array (no allocation per dispatch); it is handed back below.
-        var batch: [Int] = []
-        swap(&batch, &threads[thread].submitBatch)
-        batch.removeAll(keepingCapacity: true)
-        batch.reserveCapacity(count)
+        guard !threads[thread].popped.isEmpty else { return true }
+        // The batch is the thread's scratch table (no allocation per dispatch); nothing else uses it meanwhile.
+        threads[thread].submitBatch.removeAll()
         while let request = threads[thread].popped.pop() {
             spend(thread, .dispatch, profile.virtqueuePop.draw(stream) + profile.requestSubmit.draw(stream))
-            batch.append(request)
+            threads[thread].submitBatch.append(request)
         }
+        let count = threads[thread].submitBatch.count
         let maxBatch = threads[thread].config.aioMaxBatch > 0 ? threads[thread].config.aioMaxBatch : 32
         var index = 0
-        while index < batch.count {
-            let chunk = min(maxBatch, batch.count - index)
+        while index < count {
+            let chunk = min(maxBatch, count - index)
             var handoff: SimTime = 0
             switch queues[queue].backend {
             case .native:
@@ -133,12 +130,11 @@ extension PollSimulator {
                 }
                 handoff = profile.threadPoolHandoff.draw(stream) / 2
             }
-            for request in batch[index..<(index + chunk)] {
-                deviceArrival(request, at: threads[thread].cursor + handoff)
+            for position in index..<(index + chunk) {
+                deviceArrival(threads[thread].submitBatch[position], at: threads[thread].cursor + handoff)
             }
             index += chunk
         }
-        threads[thread].submitBatch = batch
         return true
     }
 
@@ -162,10 +158,10 @@ extension PollSimulator {
     private func notifyGuest(_ thread: Int) {
         spend(thread, .syscall, profile.guestNotify.draw(threads[thread].stream))
         countSyscall(thread)
-        for request in threads[thread].completedBuffer {
-            deliverToGuest(request, notifiedAt: threads[thread].cursor)
+        for index in threads[thread].completedBuffer.indices {
+            deliverToGuest(threads[thread].completedBuffer[index], notifiedAt: threads[thread].cursor)
         }
-        threads[thread].completedBuffer.removeAll(keepingCapacity: true)
+        threads[thread].completedBuffer.removeAll()
     }
 
     /// After the callback: a dispatched handler joins the poll list, and the policy learns (QEMU 10.0+ per-handler

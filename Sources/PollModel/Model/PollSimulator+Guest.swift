@@ -69,7 +69,7 @@ extension PollSimulator {
         jobs[job].inFlight += 1
         let vcpu = jobs[job].vcpu
         let done = vcpus[vcpu].run(profile.guestSubmit.draw(vcpuStreams[vcpu]), at: issuedAt)
-        kernel.schedule(.vringPush(request: request), at: done)
+        kernel.schedule(.vringPush(request: request), at: done, lane: EventLane.vringPush)
     }
 
     /// The request is in the vring: kick if the host wants notifications, and tell the consumer.
@@ -101,8 +101,8 @@ extension PollSimulator {
         let vcpu = jobs[requests[request].job].vcpu
         let injection = profile.interruptInjection.draw(vcpuStreams[vcpu])
         // An IOThread notifies at its cursor, which never goes back, and a constant injection keeps that order:
-        // usually a lane, not the heap (Simulation.schedule(_:at:lane:)).
-        kernel.schedule(.guestSeen(request: request), at: notifiedAt + injection, lane: 0)
+        // usually a lane, not the heap (EventLane).
+        kernel.schedule(.guestSeen(request: request), at: notifiedAt + injection, lane: EventLane.guestSeen)
     }
 
     /// The interrupt reached the guest: the vCPU handles the completion, fio records it and issues the next one.

@@ -111,14 +111,15 @@ extension PollSimulator {
     /// consumed; one whose fd is readable again completes during the submission itself.
     func rearmPollAdds(_ thread: Int) {
         guard !threads[thread].rearmList.isEmpty else { return }
-        for handler in threads[thread].rearmList {
+        for index in threads[thread].rearmList.indices {
+            let handler = threads[thread].rearmList[index]
             if threads[thread].fdSignalled[handler] {
                 fdVisible(thread, handler, firedAt: now)
             } else {
                 threads[thread].armed[handler] = true
             }
         }
-        threads[thread].rearmList.removeAll(keepingCapacity: true)
+        threads[thread].rearmList.removeAll()
     }
 
     /// A submission on the io_uring backend's ring wakes the pollers of that ring's fd as if it had completions
@@ -152,7 +153,8 @@ extension PollSimulator {
     /// the CQEs (need_wait() turns false) and queues the POLL_ADD re-arms for the next wait.
     func collectReadyFds(_ thread: Int) {
         let ioUring = threads[thread].config.fdmon == .ioUring
-        for handler in threads[thread].fdReadyList {
+        for index in threads[thread].fdReadyList.indices {
+            let handler = threads[thread].fdReadyList[index]
             threads[thread].inFdReadyList[handler] = false
             guard threads[thread].fdReady[handler] else { continue }
             markReady(thread, handler)
@@ -163,7 +165,7 @@ extension PollSimulator {
                 threads[thread].rearmList.append(handler)
             }
         }
-        threads[thread].fdReadyList.removeAll(keepingCapacity: true)
+        threads[thread].fdReadyList.removeAll()
     }
 
     func compactWorkList(_ thread: Int) {
