@@ -58,6 +58,19 @@ scale "100 x 32, every handler polled" benchmarks/many-disks.yaml --set ramp_tim
     --set iothreads.0.fdmon=epoll --set iothreads.0.idle-handler-removal=false
 scale "100 x 32, idle removal (8 s ramp)" benchmarks/many-disks.yaml
 
+echo "== Sweeps: the same 48-run sweep of the default scenario with -j 1 and -j 2 (docs/sweeps.md, \"Parallel runs\")"
+sweep() {  # jobs, output CSV; prints the wall seconds
+    local start end
+    start=$(date +%s.%N)
+    $bin sweep --vary jobs.0.iodepth=1..8 --vary iothreads.0.policy=classic,poll-weight --replications 3 \
+        -j "$1" --quiet > "$2"
+    end=$(date +%s.%N)
+    python3 -c "print('%.2f' % ($end - $start))"
+}
+j1=$(sweep 1 "$tmp/sweep1.csv"); j2=$(sweep 2 "$tmp/sweep2.csv")
+cmp -s "$tmp/sweep1.csv" "$tmp/sweep2.csv" && same="identical CSVs" || same="CSVs DIFFER"
+python3 -c "print('-j 1: $j1 s, -j 2: $j2 s, speed-up %.2f ($same)' % ($j1 / $j2))"
+
 echo "== Memory: peak RSS of optane-4x8 against simulated run length"
 for runtime in 1s 10s 100s; do
     /usr/bin/time -f "%M" -o "$tmp/rss" $bin run benchmarks/optane-4x8.yaml --set runtime=$runtime --output-format json > "$tmp/mem.json"
