@@ -69,16 +69,8 @@ public struct EventQueue<Event>: ~Copyable {
         time < otherTime || (time == otherTime && sequence < otherSequence)
     }
 
-    /// The same order as `precedes`, computed as one 128-bit comparison of order keys: a compare and a subtract with
-    /// borrow instead of two data-dependent branches.
-    @inlinable @inline(__always)
-    static func precedesBranchFree(_ time: SimTime, _ sequence: UInt64, _ otherTime: SimTime, _ otherSequence: UInt64)
-        -> Bool
-    {
-        key(time, sequence) < key(otherTime, otherSequence)
-    }
-
-    /// The order key of (time, sequence): unsigned 128-bit order on keys is the (time, sequence) order.
+    /// The order key of (time, sequence): unsigned 128-bit order on keys is the (time, sequence) order, compared with
+    /// a compare and a subtract with borrow instead of two data-dependent branches.
     @inlinable @inline(__always)
     static func key(_ time: SimTime, _ sequence: UInt64) -> UInt128 {
         orderKey(bias(time), sequence)

@@ -101,7 +101,7 @@ final class EventQueueTests: XCTestCase {
         for _ in 0..<200 { pairs.append((SimTime(bitPattern: rng.next()), rng.next() % 4)) }
         for a in pairs {
             for b in pairs {
-                XCTAssertEqual(EventQueue<Int>.precedesBranchFree(a.0, a.1, b.0, b.1),
+                XCTAssertEqual(EventQueue<Int>.key(a.0, a.1) < EventQueue<Int>.key(b.0, b.1),
                                EventQueue<Int>.precedes(a.0, a.1, b.0, b.1), "\(a) vs \(b)")
             }
         }
