@@ -55,11 +55,15 @@ public enum Validation {
     }
 
     /// The scenario as both sides run it: every disk on the io_uring backend (the real loop's only one) and one
-    /// guest vCPU (the real loop's single driver thread), so that jobs map to the same queues on both sides.
-    public static func prepare(_ configuration: ModelConfiguration) -> ModelConfiguration {
+    /// guest vCPU (the real loop's single driver thread), so that jobs map to the same queues on both sides. The
+    /// synthetic device runs in that same thread, so its completions are posted by the vCPU (`completion-cpu`).
+    public static func prepare(_ configuration: ModelConfiguration, device: ReplaySetup.Device) -> ModelConfiguration {
         var prepared = configuration
         for index in prepared.disks.indices { prepared.disks[index].aio = .ioUring }
         prepared.guest.vcpus = 1
+        if device == .synthetic {
+            for index in prepared.devices.indices { prepared.devices[index].completionCPU = .vcpu }
+        }
         return prepared
     }
 
@@ -132,7 +136,7 @@ public enum Validation {
 
     /// Simulates and replays `configuration` (prepared first) with the same seed.
     public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup) throws -> ValidationReport {
-        let prepared = prepare(configuration)
+        let prepared = prepare(configuration, device: setup.device)
         let simulated = try simulate(prepared)
         let replay = try Replay.run(prepared, setup: setup)
         return compare(simulated: simulated, replay: replay, device: setup.device)

@@ -128,7 +128,9 @@ struct ScenarioBuilder {
         let bandwidth = try map.optional("bandwidth", Units.bandwidth)
         let parallelism = try map.integer("parallelism", default: 1, in: 1...Int.max)
         return Located(config: DeviceConfig(id: id, readLatency: read, writeLatency: write, bandwidth: bandwidth,
-                                            parallelism: parallelism), node: node)
+                                            parallelism: parallelism,
+                                            completionCPU: try map.choice("completion-cpu", default: CompletionCPU.other)),
+                       node: node)
     }
 
     /// A poll-* or aio-max-batch value: a plain integer, with QEMU's range check and message.

@@ -60,6 +60,8 @@ enum ScenarioSchema {
         .init("write-latency", "distribution", "read-latency", "Service time of one write.", shape: .distribution),
         .init("bandwidth", "bandwidth", "unlimited", "Transfer rate; `bs / bandwidth` is added to each service time."),
         .init("parallelism", "integer >= 1", "1", "Requests the device serves at once; the rest wait in FIFO order."),
+        .init("completion-cpu", CompletionCPU.allCases.map(\.rawValue).joined(separator: " | "), "other",
+              "The CPU that posts the device's completions: `other`, one the model does not track (a real device's interrupt); `vcpu`, the guest vCPU of the request's job, which then posts a completion only when free, pays `eventfd-write` (plus `fd-event-signal` when a POLL_ADD is armed on the backend's fd) and notices new requests only when free. `pollsim validate` sets `vcpu` for the synthetic device, which runs in the real loop's guest driver thread."),
     ])
 
     static let iothread = ScenarioSection(name: "iothreads[]", keys: [

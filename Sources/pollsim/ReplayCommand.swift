@@ -88,7 +88,8 @@ struct ReplayOptions: ParsableArguments {
         if let notification = report.completionNotification {
             StandardError.write("replay: device completion to IOThread dispatch p50 \(notification.percentile(50)) ns, p90 \(notification.percentile(90)) ns, p99 \(notification.percentile(99)) ns\n")
         }
-        StandardError.write("replay: guest kicks per I/O \(report.kicksPerIO); CPU inside blocking waits \(report.blockingWaitCPUShare * 100) % of wall time (\(Int(report.blockingWaitCPUNs)) ns per blocking wait)\n")
+        let kick = report.kickWrite.count > 0 ? " (p50 \(report.kickWrite.percentile(50)) ns each)" : ""
+        StandardError.write("replay: guest kicks per I/O \(report.kicksPerIO)\(kick); CPU inside blocking waits \(report.blockingWaitCPUShare * 100) % of wall time (\(Int(report.blockingWaitCPUNs)) ns per blocking wait)\n")
         return report
     }
 }

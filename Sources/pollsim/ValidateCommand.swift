@@ -48,7 +48,7 @@ struct ValidateCommand: ParsableCommand {
             let calibration = try Calibrator.run(.init(scale: calibrationScale))
             configuration.profile = calibration.profile()
         }
-        let prepared = Validation.prepare(configuration)
+        let prepared = Validation.prepare(configuration, device: replay.setup.device)
         let simulated = try Validation.simulate(prepared)
         let measured = try replay.replay(prepared)
         let report = Validation.compare(simulated: simulated, replay: measured, device: replay.setup.device)

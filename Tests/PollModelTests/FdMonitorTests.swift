@@ -77,6 +77,30 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertGreaterThan(records.count, 1_000)
         XCTAssertLessThan(Double(emptyReaps), 0.04 * Double(records.count))
     }
+
+    func testSignallingAnArmedPollAddCostsTheSignallingVCPU() throws {
+        // Finding 12: an fd write while an io_uring POLL_ADD is armed on the fd costs the writer fd-event-signal.
+        // Every other cost is zero and the device takes a constant time; policy none blocks before every kick and
+        // completion, so both find their POLL_ADD armed. Latency, per case:
+        func latency(device: SimTime, completionCPU: CompletionCPU, fdmon: FdMonitorKind = .ioUring) throws -> Double {
+            var profile = HostProfile.ideal
+            profile.fdEventSignal = .ns(50_000)
+            var configuration = Fixture.single(policy: .none, latency: try .constant(Double(device)), profile: profile,
+                                               fdmon: fdmon, runtime: 20_000_000, rampTime: 1_000_000)
+            configuration.devices[0].completionCPU = completionCPU
+            configuration.guest.vcpus = 1
+            return try Fixture.run(configuration).latency_ns.mean
+        }
+        // The kick keeps the vCPU 50 µs; a completion after that is seen at once, one before it when the vCPU is free.
+        XCTAssertEqual(try latency(device: 100_000, completionCPU: .other), 100_000, accuracy: 1)
+        XCTAssertEqual(try latency(device: 10_000, completionCPU: .other), 50_000, accuracy: 1)
+        // The vCPU runs the device: it notices the request only when its kick is done (at 50 µs), and posting the
+        // completion costs it 50 µs more before it sees the completion.
+        XCTAssertEqual(try latency(device: 100_000, completionCPU: .vcpu), 200_000, accuracy: 1)
+        XCTAssertEqual(try latency(device: 10_000, completionCPU: .vcpu), 110_000, accuracy: 1)
+        // epoll has no POLL_ADD to signal.
+        XCTAssertEqual(try latency(device: 10_000, completionCPU: .vcpu, fdmon: .epoll), 10_000, accuracy: 1)
+    }
 }
 
 /// `iteration-end` and the iteration records (`PollSimulator.iterationObserver`, `run --decisions`).

@@ -23,10 +23,14 @@ final class CalibrationValidationTests: XCTestCase {
         var configuration = try ReplayTests.configuration()
         configuration.disks[0].aio = .native
         configuration.guest.vcpus = 4
-        let prepared = Validation.prepare(configuration)
+        let prepared = Validation.prepare(configuration, device: .synthetic)
         XCTAssertEqual(prepared.disks[0].aio, .ioUring)
         XCTAssertEqual(prepared.guest.vcpus, 1)
         XCTAssertEqual(prepared.jobs, configuration.jobs)
+        // The synthetic device runs in the guest driver's thread; a file's completions come from the kernel.
+        XCTAssertEqual(prepared.devices.map(\.completionCPU), configuration.devices.map { _ in .vcpu })
+        let onFile = Validation.prepare(configuration, device: .path("/tmp/file"))
+        XCTAssertEqual(onFile.devices.map(\.completionCPU), configuration.devices.map { _ in .other })
     }
 
     func testCalibrationWritesAProfileTheScenarioLoaderReads() throws {
@@ -37,7 +41,10 @@ final class CalibrationValidationTests: XCTestCase {
                     "poll-handler", "poll-pass"] {
             XCTAssertTrue(keys.contains(key), "missing \(key)")
         }
-        if RealLoopEnvironment.allowedCPUs.count >= 2 { XCTAssertTrue(keys.contains("wakeup-cross-cpu")) }
+        if RealLoopEnvironment.allowedCPUs.count >= 2 {
+            XCTAssertTrue(keys.contains("wakeup-cross-cpu"))
+            XCTAssertTrue(keys.contains("fd-event-signal"))
+        }
         for cost in calibration.costs {
             XCTAssertNotNil(HostProfile.parameter(named: cost.key), "\(cost.key) is not a profile key")
             XCTAssertGreaterThanOrEqual(cost.median, 0, cost.key)

@@ -57,6 +57,8 @@ final class AllKeysTests: XCTestCase {
         XCTAssertEqual(config.devices[3].readLatency, try .normal(mean: 150_000, sd: 20_000))
         XCTAssertEqual(config.devices[3].writeLatency, try .uniform(min: 100_000, max: 200_000))
         XCTAssertEqual(config.devices[3].parallelism, 32)
+        XCTAssertEqual(config.devices[3].completionCPU, .vcpu)
+        XCTAssertEqual(config.devices[0].completionCPU, .other)
         XCTAssertEqual(config.devices[4].readLatency, try .pareto(shape: 2.5, scale: 50_000))
         XCTAssertEqual(config.devices[4].writeLatency, try .constant(80_000))
 

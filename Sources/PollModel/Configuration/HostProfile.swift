@@ -61,6 +61,8 @@ public struct HostProfile: Sendable, Equatable {
     public var wakeupCPU: Cost
     public var fdEventLatency: Cost
     public var completionFdLatency: Cost
+    /// Not a latency: CPU time of the thread that signals an fd with an armed POLL_ADD (grouped with fd events).
+    public var fdEventSignal: Cost
     public var timerOvershoot: Cost
     // Userspace polling (IOThread CPU, accounted as poll time).
     public var pollPass: Cost
@@ -126,6 +128,8 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 0, source: "not estimated for bare metal (0: seen at once); 15-20 µs measured in this VM, an inter-processor interrupt (docs/validation.md), written by pollsim calibrate"),
         .init(key: "completion-fd-latency", keyPath: \.completionFdLatency, meaning: "latency from a completion reaching the backend's completion queue to the fd monitor's report of that queue's fd (the fd is readable at once, and unreadable again once the queue is reaped; polling sees the completion at once)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: at once); 7-10 µs measured in this VM for the io_uring backend's ring fd, a second hop after the ring's own (docs/validation.md), written by pollsim calibrate"),
+        .init(key: "fd-event-signal", keyPath: \.fdEventSignal, meaning: "CPU time of the thread that makes an fd readable while an io_uring POLL_ADD is armed on it (the kernel queues the completion as task_work for the ring's owner and interrupts that CPU): added to a guest kick, and to a completion posted by a vCPU (devices' completion-cpu: vcpu)",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: an eventfd write's cost only); 6.6-8.3 µs measured in this VM, against 0.27 µs without a POLL_ADD (docs/validation.md, finding 12), written by pollsim calibrate"),
         .init(key: "timer-overshoot", keyPath: \.timerOvershoot, meaning: "how late a kernel timer fires (hybrid polling's sleep)",
               bareMetalNs: 2000, source: "estimate; 40-56 µs at p50 in this VM (platform notes)"),
         .init(key: "poll-pass", keyPath: \.pollPass, meaning: "fixed cost of one run_poll_handlers_once pass (loop, clock read)",
@@ -169,7 +173,7 @@ public struct HostProfile: Sendable, Equatable {
         ioUringEnter = zero; ppollBase = zero; ppollPerFd = zero; epollWait = zero
         ioSubmitBase = zero; ioSubmitPerRequest = zero; ioUringSubmitPerRequest = zero; preadvSync = zero
         eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
-        fdEventLatency = zero; completionFdLatency = zero; timerOvershoot = zero
+        fdEventLatency = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero
         pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
         guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero

@@ -50,15 +50,30 @@ public struct DeviceConfig: Sendable, Equatable {
     public var bandwidth: Double?
     /// Requests served at once; the rest wait in FIFO order.
     public var parallelism: Int
+    /// Which CPU posts the device's completions.
+    public var completionCPU: CompletionCPU
 
     public init(id: String, readLatency: Distribution, writeLatency: Distribution? = nil, bandwidth: Double? = nil,
-                parallelism: Int = 1) {
+                parallelism: Int = 1, completionCPU: CompletionCPU = .other) {
         self.id = id
         self.readLatency = readLatency
         self.writeLatency = writeLatency ?? readLatency
         self.bandwidth = bandwidth
         self.parallelism = parallelism
+        self.completionCPU = completionCPU
     }
+}
+
+/// Which CPU runs a device's completion work: posting a completion into the backend's queue and waking the pollers
+/// of its fd, and noticing the requests submitted to the device.
+public enum CompletionCPU: String, Sendable, CaseIterable, Codable {
+    /// A host CPU the model does not track (a real device's interrupt handler): it costs no modelled CPU anything.
+    case other
+    /// The vCPU of the request's job. The real loop's synthetic device runs in its guest driver's thread (the VM has
+    /// two CPUs, docs/validation.md), so a completion is posted only when that thread is free, posting it costs the
+    /// thread `eventfd-write` plus `fd-event-signal` when a POLL_ADD is armed on the backend's fd, and a request
+    /// reaches the device only when the thread is free to notice it (finding 12).
+    case vcpu
 }
 
 /// QEMU's fd monitors (util/fdmon-*.c).

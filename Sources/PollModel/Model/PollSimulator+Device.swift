@@ -25,9 +25,21 @@ extension PollSimulator {
         startService(device, request, arrival: time)
     }
 
-    /// The arrival event of a device whose arrivals may be scheduled out of time order.
+    /// The arrival event of a device whose arrivals may be scheduled out of time order, or whose requests a vCPU
+    /// notices (`completion-cpu: vcpu`): then the request waits until that vCPU is free.
     func deviceArrive(_ request: Int) {
-        startService(queues[requests[request].queue].device, request, arrival: now)
+        let device = queues[requests[request].queue].device
+        if let busyUntil = completionVCPUBusyUntil(device, request), busyUntil > now {
+            kernel.schedule(.deviceArrive(request: request), at: busyUntil)
+            return
+        }
+        startService(device, request, arrival: now)
+    }
+
+    /// When the vCPU that runs the device's completion work (`completion-cpu: vcpu`) is free; nil for `other`.
+    private func completionVCPUBusyUntil(_ device: Int, _ request: Int) -> SimTime? {
+        guard devices[device].config.completionCPU == .vcpu else { return nil }
+        return vcpus[jobs[requests[request].job].vcpu].busyUntil
     }
 
     /// The request starts on the first free server, no earlier than its arrival, and its media work is drawn.
@@ -82,6 +94,18 @@ extension PollSimulator {
         }
         let handler = queues[queue].completionHandler
         guard case .completions(let index) = threads[thread].roles[handler] else { return }
+        let device = queues[queue].device
+        if let busyUntil = completionVCPUBusyUntil(device, request) {
+            // The vCPU posts the completion when it is free; the completion is in the queue at once, and the vCPU
+            // then pays the signal, the interrupt to an armed POLL_ADD's owner above all (finding 12).
+            guard busyUntil <= now else {
+                kernel.schedule(.completionPosted(request: request), at: busyUntil)
+                return
+            }
+            let vcpu = jobs[requests[request].job].vcpu
+            let stream = vcpuStreams[vcpu]
+            vcpus[vcpu].busyUntil = now + profile.eventfdWrite.draw(stream) + signalCost(thread, handler, stream)
+        }
         threads[thread].completionQueues[index].done.push(request)
         workArrived(thread, handler)
         completionQueueFilled(thread, handler)

@@ -132,6 +132,15 @@ extension PollSimulator {
         fdVisible(thread, handler, firedAt: now)
     }
 
+    /// What making the handler's fd readable costs the signalling CPU beyond the write itself: `fd-event-signal` if an
+    /// io_uring POLL_ADD is armed on it (the kernel queues its completion as task_work for the IOThread and interrupts
+    /// the IOThread's CPU, finding 12), else nothing. poll and epoll waiters are woken only while they sleep, which
+    /// the wake-up latency covers.
+    func signalCost(_ thread: Int, _ handler: HandlerID, _ stream: RandomSource) -> SimTime {
+        guard threads[thread].config.fdmon == .ioUring, threads[thread].armed[handler] else { return 0 }
+        return profile.fdEventSignal.draw(stream)
+    }
+
     /// Whether the fd monitor reports a readiness of the handler's fd: poll and epoll report every one; io_uring's
     /// POLL_ADD is one-shot, so it reports one only if armed, and disarms.
     private func monitorReports(_ thread: Int, _ handler: HandlerID) -> Bool {

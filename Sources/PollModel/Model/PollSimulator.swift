@@ -157,7 +157,9 @@ public final class PollSimulator {
                 unordered.insert(device)
             }
         }
-        for (device, threadSet) in submitters where threadSet.count == 1 && !unordered.contains(device) {
+        // A device whose completions a vCPU posts notices arrivals only when that vCPU is free (deviceArrive).
+        for (device, threadSet) in submitters
+        where threadSet.count == 1 && !unordered.contains(device) && devices[device].config.completionCPU == .other {
             devices[device].arrivalsInOrder = true
         }
 
