@@ -57,6 +57,8 @@ public struct ReplayReport: Sendable {
     public var kicksPerIO: Double
     /// How long each kick kept the guest driver thread (push, fence and eventfd write).
     public var kickWrite = LatencySeries()
+    /// Synthetic device: how long each submission of completion posts kept the guest driver thread.
+    public var postSubmit = LatencySeries()
     /// Share of the IOThread's wall time that was CPU time inside waits that blocked: on this VM the kernel charges a
     /// wake-up to the woken thread's CPU clock, a cost the simulator's host model does not have (wake-ups are latency
     /// only there).
@@ -200,7 +202,7 @@ public enum Replay {
         return ReplayReport(result: result, latency: outcome.total, lateness: file == nil ? outcome.lateness : nil,
                             interrupted: interrupted,
                             kicksPerIO: outcome.submitted == 0 ? 0 : Double(outcome.kicks) / Double(outcome.submitted),
-                            kickWrite: outcome.kickWrites,
+                            kickWrite: outcome.kickWrites, postSubmit: outcome.postSubmits,
                             blockingWaitCPUShare: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.spanNs)),
                             blockingWaitCPUNs: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.blockingWaits)),
                             completionNotification: file == nil ? measurement.completionNotification : nil,

@@ -82,6 +82,10 @@ struct ReplayOptions: ParsableArguments {
         if report.interrupted { StandardError.write("replay: interrupted; the results cover the time measured so far\n") }
         if let lateness = report.lateness {
             StandardError.write("replay: synthetic device completion lateness p50 \(lateness.percentile(50)) ns, p99 \(lateness.percentile(99)) ns, max \(lateness.max) ns over \(lateness.count) completions\n")
+            let posts = report.postSubmit
+            if posts.count > 0 {
+                StandardError.write("replay: synthetic device completion posts (MSG_RING submissions, in the guest's thread) p10 \(posts.percentile(10)) ns, p50 \(posts.percentile(50)) ns, p90 \(posts.percentile(90)) ns\n")
+            }
         }
         let pickup = report.submissionPickup
         StandardError.write("replay: guest submission to IOThread pop p50 \(pickup.percentile(50)) ns, p90 \(pickup.percentile(90)) ns, p99 \(pickup.percentile(99)) ns\n")

@@ -71,8 +71,13 @@ final class ReplayTests: XCTestCase {
             XCTAssertGreaterThan(lateness.count, 0)
             // The device is 20 µs at the median; nothing completes faster than about that.
             XCTAssertGreaterThan(report.result.latency_ns.p50, 10_000, "\(policy)")
+            // Every completion is posted by the driver thread and timed (finding 12's measurement).
+            XCTAssertGreaterThan(report.postSubmit.count, 0, "\(policy)")
             if policy == .none {
                 XCTAssertEqual(report.result.iothreads[0].poll.hit_rate, 0)
+                // Without polling, every request kicks, and every kick is timed.
+                XCTAssertEqual(report.kicksPerIO, 1, accuracy: 0.01)
+                XCTAssertGreaterThan(report.kickWrite.count, 0)
             }
         }
     }
