@@ -258,7 +258,7 @@ final class DriverThread: @unchecked Sendable {
         slot.pointee.issuedAt = issuedAt
         if jobs[job].queue.guestPush(UInt32(id)) {
             result.kicks += 1
-            if issuedAt >= window.start && issuedAt < window.end {
+            if window.contains(issuedAt) {
                 result.kickWrites.record(Sys.monotonicNs() - issuedAt, bytes: 0)
             }
         }
@@ -281,7 +281,7 @@ final class DriverThread: @unchecked Sendable {
     private func completed(_ id: Int, seenAt: Int64) throws {
         let slot = table.slots[id]
         let job = Int(slot.job)
-        if seenAt >= window.start && seenAt < window.end {
+        if window.contains(seenAt) {
             let latency = seenAt - slot.issuedAt
             result.total.record(latency, bytes: Int(slot.bytes))
             result.perJob[jobs[job].configIndex].record(latency, bytes: Int(slot.bytes))
@@ -329,7 +329,7 @@ final class DriverThread: @unchecked Sendable {
         if pendingPosts > 0 {
             let submitted = Sys.monotonicNs()
             try ring.submit()
-            if submitted >= window.start && submitted < window.end {
+            if window.contains(submitted) {
                 result.postSubmits.record(Sys.monotonicNs() - submitted, bytes: 0)
             }
             pendingPosts = 0
@@ -368,7 +368,7 @@ final class DriverThread: @unchecked Sendable {
 
     private func post(_ id: Int, deadline: Int64, now: Int64) throws {
         guard let ring = deviceRing else { return }
-        if now >= window.start && now < window.end { result.lateness.record(Sys.monotonicNs() - deadline, bytes: 0) }
+        if window.contains(now) { result.lateness.record(Sys.monotonicNs() - deadline, bytes: 0) }
         table.slots[id].postedAt = Sys.monotonicNs()
         try ring.prepareMessage(to: backendRingFd, result: table.slots[id].bytes, userData: UInt64(id))
         pendingPosts += 1

@@ -173,7 +173,7 @@ final class IOThreadLoop: @unchecked Sendable {
     }
 
     private func updateWindow(_ now: Int64) {
-        if !measuring && now >= window.start && now < window.end && spanStart == 0 {
+        if !measuring && window.contains(now) && spanStart == 0 {
             measuring = true
             spanStart = now
             cswStart = Sys.voluntaryContextSwitches()

@@ -20,6 +20,10 @@ struct WallWindow: Sendable {
     /// Warm-up (ramp_time) ends, measurement starts.
     let start: Int64
     let end: Int64
+
+    /// Whether `time` is in the measured part (after the warm-up, before the end).
+    @inline(__always)
+    func contains(_ time: Int64) -> Bool { time >= start && time < end }
 }
 
 /// One IOThread's measurements, read by the orchestrator after the thread stopped.
