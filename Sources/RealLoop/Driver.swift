@@ -214,12 +214,7 @@ final class DriverThread: @unchecked Sendable {
     }
 
     private func scheduleNextArrival(_ job: Int, rate: Double, first: Bool) {
-        let meanGap = 1e9 / rate
-        let gap: Double
-        switch jobs[job].config.rateProcess {
-        case .linear: gap = first ? 0 : meanGap
-        case .poisson: gap = -meanGap * log(jobs[job].stream.uniformPositive())
-        }
+        let gap = jobs[job].config.rateProcess.gap(rate: rate, first: first, stream: jobs[job].stream.source)
         jobs[job].nextArrival += Int64(gap.rounded())
     }
 

@@ -35,12 +35,7 @@ extension PollSimulator {
     }
 
     private func scheduleNextArrival(_ job: Int, rate: Double, first: Bool) {
-        let meanGap = 1e9 / rate
-        let gap: Double
-        switch jobs[job].config.rateProcess {
-        case .linear: gap = first ? 0 : meanGap
-        case .poisson: gap = -meanGap * log(jobs[job].stream.uniformPositive())
-        }
+        let gap = jobs[job].config.rateProcess.gap(rate: rate, first: first, stream: jobs[job].stream)
         kernel.schedule(.jobIssue(job: job), after: SimTime(gap.rounded()))
     }
 
@@ -136,6 +131,19 @@ extension PollSimulator {
             kernel.schedule(.jobIssue(job: job), at: seenAt + jobs[job].config.thinktime)
         } else {
             submit(job, at: seenAt)
+        }
+    }
+}
+
+extension RateProcess {
+    /// The gap (ns) from one open-loop arrival to the next at `rate` I/Os per second; the first arrival comes at once
+    /// with linear gaps. The real loop's guest driver draws its gaps here too, from a stream of the same name, so that
+    /// both sides replay the same arrivals.
+    public func gap(rate: Double, first: Bool, stream: RandomSource) -> Double {
+        let meanGap = 1e9 / rate
+        switch self {
+        case .linear: return first ? 0 : meanGap
+        case .poisson: return -meanGap * log(stream.uniformPositive())
         }
     }
 }
