@@ -1,5 +1,6 @@
 import PollModel
 import Reporting
+import SimKernel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,6 +66,39 @@ public enum Validation {
             for index in prepared.devices.indices { prepared.devices[index].completionCPU = .vcpu }
         }
         return prepared
+    }
+
+    /// A file or block device's read latency, measured just before its replay.
+    public struct DeviceMeasurement: Sendable {
+        public var path: String
+        public var latency: LatencySeries
+        /// The scenario's distribution it replaced.
+        public var replaced: Distribution
+
+        /// What the report says about it.
+        public var note: String {
+            "device read latency measured just before the replay (\(latency.count) 4 KiB O_DIRECT random reads, "
+                + "busy-polled): p50 \(latency.percentile(50)) ns, p99 \(latency.percentile(99)) ns; the simulation "
+                + "used it in place of the scenario's read-latency (\(replaced.description))"
+        }
+    }
+
+    /// Measures the device the replay will read and makes it every scenario device's read latency, so that the
+    /// simulation's largest input for a real device is its speed at the time of the replay, not at calibration.
+    /// On this kind of VM a disk's latency moves by a factor of 2-3 with the host's page cache (docs/validation.md,
+    /// finding 13). The blocks read are drawn from their own stream of the scenario's seed, not the replay's, so
+    /// they do not warm the replay's blocks; both sets are read once per validation, so they age alike.
+    /// Write latencies are left as the scenario gives them (only reads are measured: nothing is written).
+    public static func measureDevice(_ configuration: ModelConfiguration, path: String, reads: Int = 2000) throws
+        -> (configuration: ModelConfiguration, measurement: DeviceMeasurement) {
+        let (_, latency) = try Calibrator.deviceLatency(
+            path: path, reads: reads, stream: RandomStream(seed: configuration.seed, entity: "validate:device"))
+        let table = Calibrator.percentileTable(latency).map { (percentile: $0.percentile, value: Double($0.ns)) }
+        let distribution = try Distribution.empirical(percentiles: table)
+        var measured = configuration
+        for index in measured.devices.indices { measured.devices[index].readLatency = distribution }
+        let replaced = configuration.devices.first?.readLatency ?? distribution
+        return (measured, DeviceMeasurement(path: path, latency: latency, replaced: replaced))
     }
 
     /// The demerit figure: the root mean square, over the percentiles `levels`, of the horizontal distance between the
@@ -134,12 +168,23 @@ public enum Validation {
                                 latenessP99: replay.lateness.map { $0.percentile(99) }, notes: notes)
     }
 
-    /// Simulates and replays `configuration` (prepared first) with the same seed.
-    public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup) throws -> ValidationReport {
-        let prepared = prepare(configuration, device: setup.device)
+    /// Simulates and replays `configuration` (prepared first) with the same seed. With `deviceReads` > 0 and a
+    /// file or block device, the device's read latency is measured first (`measureDevice`). `replay` runs the
+    /// replay, `Replay.run` by default (the CLI's handles Ctrl-C); `note` hears the device measurement at once.
+    public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup, deviceReads: Int = 0,
+                           replay: ((ModelConfiguration) throws -> ReplayReport)? = nil,
+                           note: (String) -> Void = { _ in }) throws -> ValidationReport {
+        var prepared = prepare(configuration, device: setup.device)
+        var measurement: DeviceMeasurement?
+        if deviceReads > 0, case .path(let path) = setup.device {
+            (prepared, measurement) = try measureDevice(prepared, path: path, reads: deviceReads)
+            measurement.map { note($0.note) }
+        }
         let simulated = try simulate(prepared)
-        let replay = try Replay.run(prepared, setup: setup)
-        return compare(simulated: simulated, replay: replay, device: setup.device)
+        let measured = try replay.map { try $0(prepared) } ?? Replay.run(prepared, setup: setup)
+        var report = compare(simulated: simulated, replay: measured, device: setup.device)
+        if let measurement { report.notes.insert(measurement.note, at: 0) }
+        return report
     }
 }
 

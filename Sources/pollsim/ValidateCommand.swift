@@ -26,6 +26,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "With no --profile: the calibration's --scale.")
     var calibrationScale: Double = 0.3
 
+    @Option(help: ArgumentHelp("With a file or block device: measure its read latency with this many reads just before the replay and simulate with it in place of the scenario's read-latency (docs/validation.md, finding 13). 0 keeps the scenario's.", valueName: "n"))
+    var deviceReads: Int = 2000
+
     @OptionGroup var replay: ReplayOptions
     @OptionGroup var options: ScenarioOptions
 
@@ -48,10 +51,11 @@ struct ValidateCommand: ParsableCommand {
             let calibration = try Calibrator.run(.init(scale: calibrationScale))
             configuration.profile = calibration.profile()
         }
-        let prepared = Validation.prepare(configuration, device: replay.setup.device)
-        let simulated = try Validation.simulate(prepared)
-        let measured = try replay.replay(prepared)
-        let report = Validation.compare(simulated: simulated, replay: measured, device: replay.setup.device)
+        guard deviceReads >= 0 else {
+            throw CommandFailure(message: "validate: --device-reads must be >= 0 (got \(deviceReads))")
+        }
+        let report = try Validation.run(configuration, setup: replay.setup, deviceReads: deviceReads,
+                                        replay: replay.replay, note: { StandardError.write("note: \($0)\n") })
         let text: String
         switch outputFormat {
         case .table: text = report.table()

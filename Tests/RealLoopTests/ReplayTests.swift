@@ -115,6 +115,31 @@ final class ReplayTests: XCTestCase {
         }
     }
 
+    func testValidationOnAFileSimulatesWithTheDeviceMeasuredJustBefore() throws {
+        try Self.requireIoUring()
+        let path = try testFile()
+        // A scenario device far from any real disk: 5 ms constant.
+        var configuration = try Self.configuration(policy: .none, iodepth: 1, runtime: 50_000_000)
+        configuration.devices[0].readLatency = try .constant(5_000_000)
+        let (measured, measurement) = try Validation.measureDevice(configuration, path: path, reads: 300)
+        XCTAssertEqual(measurement.latency.count, 300)
+        XCTAssertEqual(measurement.replaced.constantValue, 5_000_000)
+        // The simulation draws from what was measured: its median is the measured p50 (within the sampling noise).
+        let stream = RandomStream(seed: 1, entity: "test")
+        let draws = (0..<4001).map { _ in measured.devices[0].readLatency.sample(stream) }.sorted()
+        let p50 = Double(measurement.latency.percentile(50))
+        XCTAssertEqual(draws[2000], p50, accuracy: p50 * 0.1)
+        XCTAssertLessThan(draws[2000], 5_000_000)
+
+        let report = try Validation.run(configuration, setup: ReplaySetup(device: .path(path)), deviceReads: 100)
+        XCTAssertTrue(report.notes.first?.contains("measured just before the replay (100 ") == true, "\(report.notes)")
+        // Simulated and measured latencies now describe the same device: far below the scenario's 5 ms.
+        XCTAssertLessThan(report.simulated.latency_ns.p50, 5_000_000)
+        // Without the measurement the scenario's 5 ms stands.
+        let kept = try Validation.run(configuration, setup: ReplaySetup(device: .path(path)))
+        XCTAssertGreaterThanOrEqual(kept.simulated.latency_ns.p50, 5_000_000)
+    }
+
     func testWritesAreRefusedWithoutAllowWrite() throws {
         try Self.requireIoUring()
         let path = try testFile(bytes: 1 << 20)
