@@ -78,6 +78,37 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertLessThan(Double(emptyReaps), 0.04 * Double(records.count))
     }
 
+    func testAnFdEventReachesARunningThreadAtItsNextSystemCallWhichThenHoldsItUntilTheInterrupt() throws {
+        // Finding 11. Policy none, queue depth 1, every cost 0 but the IOThread's system calls (io_uring_enter 2 µs,
+        // an eventfd read 1 µs: the kick's, and linux-aio's completion eventfd), a 100 µs device and an interrupt
+        // 30 µs after each fd event. A round, from the completion's wake-up at 0: its eventfd read ends at 1 and the
+        // guest kicks then, while the IOThread is in its next wait call (1..3); the wait returns as that call does,
+        // and the kick's eventfd read, entered at 3, is held until the interrupt (31) and ends at 32; the device
+        // completes at 132, whose eventfd read ends at 133: the guest's latency is 132 µs.
+        func run(fdEventLatency: SimTime) throws -> RunResult {
+            var profile = HostProfile.ideal
+            profile.ioUringEnter = .ns(2_000)
+            profile.eventfdRead = .ns(1_000)
+            profile.fdEventLatency = .ns(Double(fdEventLatency))
+            return try Fixture.run(Fixture.single(policy: .none, latency: try .constant(100_000), profile: profile,
+                                                  fdmon: .ioUring, aio: .native, runtime: 20_000_000,
+                                                  rampTime: 1_000_000))
+        }
+        let result = try run(fdEventLatency: 30_000)
+        XCTAssertEqual(result.latency_ns.mean, 132_000, accuracy: 1)
+        // On CPU per round: the completion's read (1), the wait call that ran the kick (2), the held read (29), the
+        // wait call that blocks (2); the rest blocked.
+        let thread = result.iothreads[0]
+        XCTAssertEqual(thread.cpu_util, 34.0 / 132.0, accuracy: 0.001)
+        XCTAssertEqual(Double(thread.time_ns.blocked) / Double(thread.time_ns.total), 98.0 / 132.0, accuracy: 0.001)
+        // (The model before finding 11's had the same latency, but spent the 28 µs blocked in the wait: 6 µs of CPU
+        // per round.) With an instant fd event the wait returns with the kick and the read is not held: a 104 µs
+        // round (wait 2, read 1, device 100, completion read 1), 6 µs of it on CPU.
+        let instant = try run(fdEventLatency: 0)
+        XCTAssertEqual(instant.latency_ns.mean, 104_000, accuracy: 1)
+        XCTAssertEqual(instant.iothreads[0].cpu_util, 6.0 / 104.0, accuracy: 0.001)
+    }
+
     func testSignallingAnArmedPollAddCostsTheSignallingVCPU() throws {
         // Finding 12: an fd write while an io_uring POLL_ADD is armed on the fd costs the writer fd-event-signal.
         // Every other cost is zero and the device takes a constant time; policy none blocks before every kick and

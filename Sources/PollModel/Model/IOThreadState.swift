@@ -55,6 +55,12 @@ struct IOThreadState: ~Copyable {
     /// The current iteration's record, kept only while `PollSimulator.iterationObserver` is set.
     var iterationRecord: IterationRecord?
 
+    /// fd events queued as task_work while the thread ran (`PollSimulator+TaskWork.swift`): each reaches it at its
+    /// next kernel entry, or when the interrupt lands.
+    var taskWork: [PendingTaskWork] = []
+    /// The thread's next kernel entry lasts at least until then: the interrupt of a task_work it ran early.
+    var kernelHeldUntil: SimTime = 0
+
     // Per-handler readiness.
     /// The handler has work its io_poll would see (non-empty vring, pending completions).
     var hasWork = EntityTable<Bool>()

@@ -27,8 +27,9 @@ enum ModelEvent {
     /// The fd monitor's report of a backend completion queue's fd arrives (`completion-fd-latency` after the
     /// completion reached the queue and fired the armed monitor).
     case completionFdFired(thread: Int, handler: Int)
-    /// An fd event that fired at `firedAt` becomes visible to a running IOThread (after `fd-event-latency`).
-    case fdVisible(thread: Int, handler: Int, firedAt: SimTime)
+    /// The interrupt for an fd event that fired at `firedAt` while the IOThread ran lands (`fd-event-latency` later):
+    /// the event reaches the thread now unless a system call ran its task_work first.
+    case taskWorkInterrupt(thread: Int, handler: Int, firedAt: SimTime)
     /// A blocked IOThread is running again after a wake-up.
     case threadWoken(thread: Int, generation: UInt32)
     /// A vhost worker should look at its work list.

@@ -120,11 +120,12 @@ extension PollSimulator {
     private func sleepBeforePolling(_ thread: Int, sleep: Int64, budget: Int64) {
         let stream = threads[thread].stream
         endPollMode(thread)
-        spend(thread, .syscall, waitSyscallCost(thread))
+        systemCall(thread, waitSyscallCost(thread))
         if window.contains(now) { threads[thread].counters.syscalls += 1 }
+        runTaskWork(thread, at: threads[thread].cursor)  // also when the call costs nothing
         rearmPollAdds(thread)
         if threads[thread].fdReadyCount > 0 {
-            // A re-armed fd was readable already: the wait returns at once.
+            // A re-armed fd, or an event run as task_work, was ready already: the wait returns at once.
             resume(thread, step: .waitSyscallDone, at: threads[thread].cursor)
             return
         }
@@ -236,7 +237,7 @@ extension PollSimulator {
             // wait call (docs/model.md).
             if threads[thread].config.fdmon == .ioUring {
                 if !threads[thread].rearmList.isEmpty {
-                    spend(thread, .syscall, profile.ioUringEnter.draw(threads[thread].stream))
+                    systemCall(thread, profile.ioUringEnter.draw(threads[thread].stream))
                     if window.contains(now) { threads[thread].counters.syscalls += 1 }
                     rearmPollAdds(thread)
                 }
@@ -245,7 +246,7 @@ extension PollSimulator {
             startDispatch(thread)
             return
         }
-        spend(thread, .syscall, waitSyscallCost(thread))
+        systemCall(thread, waitSyscallCost(thread))
         if window.contains(now) { threads[thread].counters.syscalls += 1 }
         rearmPollAdds(thread)
         resume(thread, step: .waitSyscallDone, at: threads[thread].cursor)
@@ -285,6 +286,7 @@ extension PollSimulator {
 
     /// The wait returns at once if an fd is ready; otherwise the thread blocks until one is.
     private func waitSyscallDone(_ thread: Int) {
+        runTaskWork(thread, at: now)
         if threads[thread].fdReadyCount > 0 {
             collectReadyFds(thread)
             startDispatch(thread)

@@ -59,7 +59,7 @@ extension PollSimulator {
             threads[thread].readyByFd[handler] = false
             clearFd(thread, handler)
             if hasEventfd(thread, handler) {
-                spend(thread, .syscall, profile.eventfdRead.draw(stream))
+                systemCall(thread, profile.eventfdRead.draw(stream))
                 countSyscall(thread)
             }
         } else if !hasEventfd(thread, handler) {
@@ -93,7 +93,7 @@ extension PollSimulator {
             // Seed 002's SIO calls preadv/pwritev directly from virtio-blk, bypassing the block layer (coroutines,
             // request tracking), so it pays no request-submit.
             spend(thread, .dispatch, profile.virtqueuePop.draw(stream))
-            spend(thread, .syscall, profile.preadvSync.draw(stream))
+            systemCall(thread, profile.preadvSync.draw(stream))
             countSyscall(thread)
             requests[request].synchronous = true
             threads[thread].phase = .synchronousIO(request: request, since: threads[thread].cursor)
@@ -116,16 +116,16 @@ extension PollSimulator {
             var handoff: SimTime = 0
             switch queues[queue].backend {
             case .native:
-                spend(thread, .syscall, profile.ioSubmitBase.draw(stream) + profile.ioSubmitPerRequest.draw(stream, times: chunk))
+                systemCall(thread, profile.ioSubmitBase.draw(stream) + profile.ioSubmitPerRequest.draw(stream, times: chunk))
                 countSyscall(thread)
             case .ioUring:
-                spend(thread, .syscall, profile.ioUringEnter.draw(stream) + profile.ioUringSubmitPerRequest.draw(stream, times: chunk))
+                systemCall(thread, profile.ioUringEnter.draw(stream) + profile.ioUringSubmitPerRequest.draw(stream, times: chunk))
                 countSyscall(thread)
                 submissionWokeRingPollers(thread, queues[queue].completionHandler)
             case .threads:
                 // One worker wake-up per request; the worker's own preadv is off this thread.
                 for _ in 0..<chunk {
-                    spend(thread, .syscall, profile.eventfdWrite.draw(stream))
+                    systemCall(thread, profile.eventfdWrite.draw(stream))
                     countSyscall(thread)
                 }
                 handoff = profile.threadPoolHandoff.draw(stream) / 2
@@ -156,7 +156,7 @@ extension PollSimulator {
 
     /// One irqfd write for the completions gathered so far; each reaches the guest after interrupt injection.
     private func notifyGuest(_ thread: Int) {
-        spend(thread, .syscall, profile.guestNotify.draw(threads[thread].stream))
+        systemCall(thread, profile.guestNotify.draw(threads[thread].stream))
         countSyscall(thread)
         for index in threads[thread].completedBuffer.indices {
             deliverToGuest(threads[thread].completedBuffer[index], notifiedAt: threads[thread].cursor)

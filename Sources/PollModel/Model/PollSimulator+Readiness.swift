@@ -30,8 +30,8 @@ extension PollSimulator {
     }
 
     /// A handler's fd became readable (a guest kick on an ioeventfd, a backend's eventfd). A blocked thread is woken
-    /// (after `wakeup-cross-cpu`); a running one sees the event after `fd-event-latency`. With io_uring, only an
-    /// armed POLL_ADD reports it (once); a disarmed one sees the fd when the next wait re-arms it.
+    /// (after `wakeup-cross-cpu`); a running one gets the event as task_work (`PollSimulator+TaskWork.swift`). With
+    /// io_uring, only an armed POLL_ADD reports it (once); a disarmed one sees the fd when the next wait re-arms it.
     func fdBecameReady(_ thread: Int, _ handler: HandlerID) {
         threads[thread].fdSignalled[handler] = true
         guard monitorReports(thread, handler) else { return }
@@ -56,8 +56,8 @@ extension PollSimulator {
         }
     }
 
-    /// The fd monitor reports a readable fd: a blocked thread is woken at once; a running one sees the event after
-    /// `fd-event-latency`.
+    /// The fd monitor reports a readable fd: a blocked thread is woken at once; a running one sees the event at its
+    /// next system call's return or after `fd-event-latency`, whichever comes first (`queueTaskWork`).
     func monitorReported(_ thread: Int, _ handler: HandlerID) {
         switch threads[thread].phase {
         case .blocked, .sleeping:
@@ -65,7 +65,7 @@ extension PollSimulator {
         default:
             let latency = profile.fdEventLatency.draw(threads[thread].stream)
             if latency > 0 {
-                kernel.schedule(.fdVisible(thread: thread, handler: handler, firedAt: now), after: latency)
+                queueTaskWork(thread, handler, interruptAfter: latency)
             } else {
                 fdVisible(thread, handler, firedAt: now)
             }
@@ -73,10 +73,8 @@ extension PollSimulator {
     }
 
     /// The fd event that fired at `firedAt` reaches the thread. A thread blocked when the event fired is woken after
-    /// `wakeup-cross-cpu`. One that was running then and has blocked since is woken as the event becomes visible:
-    /// the delivery (the interrupt that `fd-event-latency` stands for) reaches it on its way into the wait, before its
-    /// CPU has gone idle (the replay measures guest submission to IOThread pop at about fd-event-latency, not a full
-    /// wake-up, docs/validation.md).
+    /// `wakeup-cross-cpu`. One that was running then and is asleep now (a hybrid sleep whose wait call cost nothing
+    /// ran no task_work) is woken as the interrupt lands, before its CPU has gone idle.
     func fdVisible(_ thread: Int, _ handler: HandlerID, firedAt: SimTime) {
         let ioUring = threads[thread].config.fdmon == .ioUring
         // poll/epoll are level-triggered: an fd read (cleared) before the monitor looked is not reported. An io_uring

@@ -225,7 +225,7 @@ public final class PollSimulator {
         case .guestSeen(let request): guestSeen(request)
         case .threadResume(let thread, let generation): threadResume(thread, generation)
         case .completionFdFired(let thread, let handler): monitorReported(thread, handler)
-        case .fdVisible(let thread, let handler, let firedAt): fdVisible(thread, handler, firedAt: firedAt)
+        case .taskWorkInterrupt(let thread, let handler, let firedAt): interruptLanded(thread, handler, firedAt: firedAt)
         case .threadWoken(let thread, let generation): threadWoken(thread, generation)
         case .vhostRun(let worker): vhostRun(worker)
         }
