@@ -9,37 +9,23 @@ bin=.build/release/pollsim
 field() { python3 -c "import json,sys; r=json.load(open('$1')); print($2)"; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-echo "== Speed: benchmarks/optane-4x8.yaml (2 s simulated after 100 ms ramp), best of 3"
-best=0
-for i in 1 2 3; do
-    $bin run benchmarks/optane-4x8.yaml --output-format json > "$tmp/speed.json"
-    s=$(field "$tmp/speed.json" "r['sim']['sim_per_wall']")
-    best=$(python3 -c "print(max($best, $s))")
-done
-field "$tmp/speed.json" "'IOPS %.0f, events/IO %.2f, events %d' % (r['iops'], r['sim']['events_per_io'], r['sim']['events'])"
-echo "simulated s per wall s: $best"
-
-echo "== Speed at about 250k IOPS: scenarios/seed003-optane.yaml (calibrated Xeon profile), poll-weight, numjobs 4, bs 4k, best of 3"
-best=0
-for i in 1 2 3; do
-    $bin run scenarios/seed003-optane.yaml --set iothreads.0.policy=poll-weight --set jobs.0.numjobs=4 --set jobs.0.bs=4k \
-        --set runtime=2s --set ramp_time=100ms --output-format json > "$tmp/speed250.json"
-    s=$(field "$tmp/speed250.json" "r['sim']['sim_per_wall']")
-    best=$(python3 -c "print(max($best, $s))")
-done
-field "$tmp/speed250.json" "'IOPS %.0f, events/IO %.2f, events %d' % (r['iops'], r['sim']['events_per_io'], r['sim']['events'])"
-echo "simulated s per wall s: $best"
-
-echo "== Speed at exactly 250k IOPS: benchmarks/optane-4x8.yaml rate-limited (rate_iops 62500 per job, Poisson arrivals), best of 3"
-best=0
-for i in 1 2 3; do
-    $bin run benchmarks/optane-4x8.yaml --set jobs.0.rate_iops=62500 --set jobs.0.rate_process=poisson \
-        --output-format json > "$tmp/speedrate.json"
-    s=$(field "$tmp/speedrate.json" "r['sim']['sim_per_wall']")
-    best=$(python3 -c "print(max($best, $s))")
-done
-field "$tmp/speedrate.json" "'IOPS %.0f, events/IO %.2f, events %d' % (r['iops'], r['sim']['events_per_io'], r['sim']['events'])"
-echo "simulated s per wall s: $best"
+speed() {  # label, output name, pollsim run arguments...: the run's figures and its best speed of 3
+    local label=$1 out="$tmp/$2.json" best=0 s; shift 2
+    echo "== $label, best of 3"
+    for i in 1 2 3; do
+        $bin run "$@" --output-format json > "$out"
+        s=$(field "$out" "r['sim']['sim_per_wall']")
+        best=$(python3 -c "print(max($best, $s))")
+    done
+    field "$out" "'IOPS %.0f, events/IO %.2f, events %d' % (r['iops'], r['sim']['events_per_io'], r['sim']['events'])"
+    echo "simulated s per wall s: $best"
+}
+speed "Speed: benchmarks/optane-4x8.yaml (2 s simulated after 100 ms ramp)" speed benchmarks/optane-4x8.yaml
+speed "Speed at about 250k IOPS: scenarios/seed003-optane.yaml (calibrated Xeon profile), poll-weight, numjobs 4, bs 4k" \
+    speed250 scenarios/seed003-optane.yaml --set iothreads.0.policy=poll-weight --set jobs.0.numjobs=4 \
+    --set jobs.0.bs=4k --set runtime=2s --set ramp_time=100ms
+speed "Speed at exactly 250k IOPS: benchmarks/optane-4x8.yaml rate-limited (rate_iops 62500 per job, Poisson arrivals)" \
+    speedrate benchmarks/optane-4x8.yaml --set jobs.0.rate_iops=62500 --set jobs.0.rate_process=poisson
 
 if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
     echo "== Where the time goes (perf, optane-4x8): share of samples in GSL sampling and libm"

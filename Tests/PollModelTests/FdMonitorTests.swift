@@ -65,10 +65,7 @@ final class FdMonitorTests: XCTestCase {
         }
         let configuration = Fixture.single(policy: .pollWeight, latency: try Distribution.lognormal(median: 20_000, p99: 60_000),
                                            profile: profile, aio: .ioUring, runtime: 50_000_000, rampTime: 5_000_000)
-        let simulator = try PollSimulator(configuration)
-        var records: [IterationRecord] = []
-        simulator.iterationObserver = { if $0.startNs >= 5_000_000 { records.append($0) } }
-        _ = simulator.run()
+        let records = try Fixture.iterationRecords(configuration)
         let emptyReaps = zip(records, records.dropFirst()).filter { wait, next in
             wait.budgetNs > 0 && wait.pollSuccesses.isEmpty && wait.blockNs > wait.budgetNs
                 && wait.dispatched == [IterationRecord.completionsHandler]
@@ -146,11 +143,7 @@ final class IterationEndTests: XCTestCase {
         profile.interruptInjection = .ns(200)
         let configuration = Fixture.single(policy: .classic, latency: try Distribution.lognormal(median: 20_000, p99: 60_000),
                                            profile: profile, aio: .ioUring, runtime: 20_000_000, rampTime: 2_000_000)
-        let simulator = try PollSimulator(configuration)
-        var records: [IterationRecord] = []
-        simulator.iterationObserver = { if $0.startNs >= 2_000_000 { records.append($0) } }
-        _ = simulator.run()
-        return records
+        return try Fixture.iterationRecords(configuration)
     }
 
     /// Iterations that dispatched the virtqueue although no poll found work on it and the budget was not 0: a kick's

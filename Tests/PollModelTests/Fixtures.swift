@@ -26,4 +26,13 @@ enum Fixture {
     static func run(_ configuration: ModelConfiguration) throws -> RunResult {
         try PollSimulator(configuration).run()
     }
+
+    /// The iteration records of a run (`PollSimulator.iterationObserver`), from the end of the ramp on.
+    static func iterationRecords(_ configuration: ModelConfiguration) throws -> [IterationRecord] {
+        let simulator = try PollSimulator(configuration)
+        var records: [IterationRecord] = []
+        simulator.iterationObserver = { if $0.startNs >= configuration.rampTime { records.append($0) } }
+        _ = simulator.run()
+        return records
+    }
 }
