@@ -146,16 +146,7 @@ public enum Calibrator {
             progress("wake-ups in a replay")
             let probe = try replayWakeups(runtimeNs: Int64(max(100, 300 * options.scale)) * 1_000_000)
             let micro = "micro-benchmark (an eventfd write from a busy CPU to a thread blocked in io_uring_submit_and_wait): median \(CalibratedCost.ns(cross.median)), waiter CPU \(CalibratedCost.ns(cross.waitCPU))"
-            costs.append(CalibratedCost(key: "wakeup-cross-cpu", median: probe.kick.median, p99: probe.kick.p99,
-                                        samples: probe.kick.samples, p90: probe.kick.p90, spread: true,
-                                        method: "a replay at queue depth 1 with policy none on the synthetic device: guest submission (its kick) to IOThread pop, the IOThread blocked each time; \(micro)"))
-            costs.append(CalibratedCost(key: "wakeup-cpu", median: probe.cpu, p99: probe.cpu,
-                                        samples: probe.kick.samples, spread: false,
-                                        method: "the same replay: the IOThread's CLOCK_THREAD_CPUTIME_ID inside one blocking wait"))
-            let extra = max(0, probe.completion.median - probe.kick.median)
-            costs.append(CalibratedCost(key: "completion-fd-latency", median: extra, p99: extra,
-                                        samples: probe.completion.samples, spread: false,
-                                        method: "the same replay: device completion to IOThread dispatch (median \(CalibratedCost.ns(probe.completion.median))) minus the kick's wake-up: the backend ring's CQE reaches the fd monitor through the POLL_ADD on the ring fd, a second hop"))
+            costs += wakeupCosts(probe.wakeups, micro: micro)
             // The waker pays for the wake-up too: its eventfd write takes microseconds while a POLL_ADD is armed on
             // the eventfd (finding 12), an interrupt to the IOThread's CPU. The simulator adds it to a kick, and to a
             // completion a vCPU posts, when a POLL_ADD is armed.
@@ -345,11 +336,9 @@ public enum Calibrator {
     }
 
     /// A short replay of 4 KiB reads at queue depth 1 with policy none on the synthetic device (20 µs): the IOThread
-    /// blocks before every kick and every completion, so the kick-to-pop latency is its wake-up by an eventfd, the
-    /// completion-to-dispatch latency its wake-up through the backend ring, and the CPU time of its blocking waits is
-    /// what a wake-up costs its clock, all measured by the real loop itself.
-    static func replayWakeups(runtimeNs: Int64) throws
-        -> (kick: Measured, completion: Measured, cpu: Double, kickWrite: Measured) {
+    /// blocks before nearly every completion, at every idle time the device's latency spreads over, and the real
+    /// loop records each blocking wait that an event ended (`BlockedWakeup`), measured by the real loop itself.
+    static func replayWakeups(runtimeNs: Int64) throws -> (wakeups: [BlockedWakeup], kickWrite: Measured) {
         let configuration = ModelConfiguration(
             name: "calibrate-wakeups", seed: 1, runtime: runtimeNs, rampTime: 50_000_000, profile: .bareMetal,
             devices: [DeviceConfig(id: "synthetic", readLatency: try .lognormal(median: 20_000, p99: 60_000))],
@@ -357,16 +346,56 @@ public enum Calibrator {
             disks: [DiskConfig(id: "vda", device: "synthetic", iothread: "iothread0", aio: .ioUring)],
             jobs: [JobConfig(name: "probe", disk: "vda", rw: .randread, bs: 4096, iodepth: 1)])
         let report = try Replay.run(configuration, setup: ReplaySetup(device: .synthetic))
-        guard let notification = report.completionNotification, notification.count > 0,
-              report.submissionPickup.count > 0, report.kickWrite.count > 0 else {
-            throw ReplayError(.system, "the wake-up replay measured no completion")
+        guard !report.blockedWakeups.isEmpty, report.kickWrite.count > 0 else {
+            throw ReplayError(.system, "the wake-up replay measured no blocking wait ended by an event")
         }
-        func measured(_ series: LatencySeries) -> Measured {
-            Measured(median: Double(series.percentile(50)), p99: Double(series.percentile(99)), samples: series.count,
-                     p90: Double(series.percentile(90)))
+        let kickWrite = report.kickWrite
+        return (report.blockedWakeups, Measured(median: Double(kickWrite.percentile(50)), p99: Double(kickWrite.percentile(99)),
+                                                samples: kickWrite.count, p90: Double(kickWrite.percentile(90))))
+    }
+
+    /// The wake-up keys from a replay's blocking waits: the two idle states of the IOThread's CPU when `HaltFit`
+    /// finds them (`wakeup-cross-cpu` and `wakeup-cpu` before the halt, `halt-after`, `wakeup-halted` and
+    /// `wakeup-halted-cpu` after it), else one state (`halt-after` 0). `completion-fd-latency` is what a completion's
+    /// wake-up takes beyond a kick's in the same state (before the halt).
+    public static func wakeupCosts(_ wakeups: [BlockedWakeup], micro: String) -> [CalibratedCost] {
+        let source = "a replay at queue depth 1 with policy none on the synthetic device: blocking waits of the IOThread ended by a kick or a completion, from the event to the wait's return"
+        func latency(_ group: [BlockedWakeup]) -> Measured { summarize(group.map { Double($0.wakeNs) }) }
+        func cpu(_ group: [BlockedWakeup]) -> Double { summarize(group.map { Double($0.cpuNs) }).median }
+        let fit = HaltFit(wakeups)
+        let ready = fit?.ready ?? wakeups.filter { $0.blockedNs >= HaltFit.settleNs }
+        let fast = latency(ready)
+        var costs: [CalibratedCost] = []
+        let state = fit.map { "the event within \(CalibratedCost.ns(Double($0.haltAfterNs))) of blocking" } ?? "one idle state"
+        costs.append(CalibratedCost(key: "wakeup-cross-cpu", median: fast.median, p99: fast.p99, samples: fast.samples,
+                                    p90: fast.p90, spread: true, method: "\(source), \(state); \(micro)"))
+        costs.append(CalibratedCost(key: "wakeup-cpu", median: cpu(ready), p99: cpu(ready), samples: ready.count,
+                                    spread: false, method: "the same waits: the IOThread's CLOCK_THREAD_CPUTIME_ID inside one"))
+        if let fit {
+            let slow = latency(fit.halted)
+            costs.append(CalibratedCost(key: "halt-after", median: Double(fit.haltAfterNs), p99: Double(fit.haltAfterNs),
+                                        samples: wakeups.count, spread: false,
+                                        method: "the same waits: the blocked time beyond which the wake-up is slower (a one-step fit, docs/validation.md finding 15)"))
+            costs.append(CalibratedCost(key: "wakeup-halted", median: slow.median, p99: slow.p99, samples: slow.samples,
+                                        p90: slow.p90, spread: true, method: "\(source), the event after halt-after"))
+            costs.append(CalibratedCost(key: "wakeup-halted-cpu", median: cpu(fit.halted), p99: cpu(fit.halted),
+                                        samples: fit.halted.count, spread: false,
+                                        method: "the same waits, after halt-after: the IOThread's CLOCK_THREAD_CPUTIME_ID inside one"))
+        } else {
+            costs.append(CalibratedCost(key: "halt-after", median: 0, p99: 0, samples: wakeups.count, spread: false,
+                                        method: "0: the replay's wake-ups showed no slower state after a longer idle time"))
         }
-        return (measured(report.submissionPickup), measured(notification), report.blockingWaitCPUNs,
-                measured(report.kickWrite))
+        let kicks = ready.filter { $0.event == .kick }, completions = ready.filter { $0.event == .completion }
+        if kicks.count >= 20 && !completions.isEmpty {
+            let kick = latency(kicks).median, completion = latency(completions).median
+            costs.append(CalibratedCost(key: "completion-fd-latency", median: max(0, completion - kick), p99: max(0, completion - kick),
+                                        samples: completions.count, spread: false,
+                                        method: "the same waits, in the same idle state: a completion's wake-up (median \(CalibratedCost.ns(completion))) minus a kick's (\(CalibratedCost.ns(kick)), \(kicks.count) waits): the backend ring's CQE reaches the fd monitor through the POLL_ADD on the ring fd, a second hop"))
+        } else {
+            costs.append(CalibratedCost(key: "completion-fd-latency", median: 0, p99: 0, samples: completions.count, spread: false,
+                                        method: "0: too few kicks woke a blocked IOThread in the replay (\(kicks.count)) to tell a completion's wake-up from a kick's"))
+        }
+        return costs
     }
 
     /// How late a 30 µs IORING_OP_TIMEOUT fires for a thread blocked waiting for it.

@@ -66,6 +66,10 @@ final class IOThreadLoop: @unchecked Sendable {
     private var startResets = 0
     private(set) var decisionTrace: [DecisionRecord] = []
     private var record: DecisionRecord?
+    /// The iteration's wait, if it blocked, and the earliest event dispatched after it that came meanwhile: the one
+    /// that woke the thread (`BlockedWakeup`).
+    private var blockingWait: (start: Int64, end: Int64, cpu: Int64)?
+    private var wakeEvent: (at: Int64, event: BlockedWakeup.Event)?
     /// Set when the thread failed; the orchestrator reports it.
     private(set) var failure: Error?
 
@@ -208,6 +212,8 @@ final class IOThreadLoop: @unchecked Sendable {
             measurement.counters.recordBudget(budget, maxNs: config.poll.maxNs)
         }
 
+        blockingWait = nil
+        wakeEvent = nil
         var found = false      // *timeout == 0: an io_poll found work; do not block
         var cpuBeforeWait = cpuAtStart
         var wallBeforeWait = start
@@ -251,6 +257,7 @@ final class IOThreadLoop: @unchecked Sendable {
                 if waitFor > 0 && (wall1 - wall0) - cpu > 1_000 {
                     measurement.blockingWaits += 1
                     measurement.blockingWaitCPUNs += cpu
+                    blockingWait = (wall0, wall1, cpu)
                 }
             }
             _ = processFdmonCompletions()
@@ -284,6 +291,10 @@ final class IOThreadLoop: @unchecked Sendable {
             record = nil
         }
         ready.removeAll(keepingCapacity: true)
+        if let wait = blockingWait, let event = wakeEvent, measurement.blockedWakeups.count < BlockedWakeup.limit {
+            measurement.blockedWakeups.append(BlockedWakeup(event: event.event, blockedNs: event.at - wait.start,
+                                                            wakeNs: wait.end - event.at, cpuNs: wait.cpu))
+        }
         decisions.iterationFinished(blockNs: blockNs)
         let cpuEnd = Sys.threadCPUNs()
         if measured {
@@ -391,7 +402,11 @@ final class IOThreadLoop: @unchecked Sendable {
             var submitted = 0
             let popped = measured ? Sys.monotonicNs() : 0
             while let id = queue.avail.pop() {
-                if measured { measurement.submissionPickup.record(popped - table.slots[Int(id)].issuedAt, bytes: 0) }
+                if measured {
+                    let issuedAt = table.slots[Int(id)].issuedAt
+                    measurement.submissionPickup.record(popped - issuedAt, bytes: 0)
+                    noteEvent(at: issuedAt, .kick)
+                }
                 try prepare(Int(id))
                 submitted += 1
             }
@@ -416,6 +431,7 @@ final class IOThreadLoop: @unchecked Sendable {
                 slot.pointee.result = result
                 if measured, case .synthetic = target {
                     measurement.completionNotification.record(seen - slot.pointee.postedAt, bytes: 0)
+                    noteEvent(at: slot.pointee.postedAt, .completion)
                 }
                 if result < 0 { noteError(result) }
                 inFlight -= 1
@@ -423,6 +439,14 @@ final class IOThreadLoop: @unchecked Sendable {
             }
         }
         return syscallWall
+    }
+
+    /// An event dispatched in this iteration (a request's submission, a completion's post): if it came while the
+    /// thread was blocked, the earliest such one woke it.
+    @inline(__always)
+    private func noteEvent(at time: Int64, _ event: BlockedWakeup.Event) {
+        guard let wait = blockingWait, time > wait.start, time <= wait.end else { return }
+        if wakeEvent == nil || time < wakeEvent!.at { wakeEvent = (time, event) }
     }
 
     @inline(__always)

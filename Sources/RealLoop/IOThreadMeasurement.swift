@@ -41,6 +41,8 @@ struct IOThreadMeasurement {
     var completionNotification = LatencySeries()
     /// From the guest's submission to the IOThread popping the request (kick or poll, then dispatch).
     var submissionPickup = LatencySeries()
+    /// Blocking waits that a kick or a completion ended (at most `BlockedWakeup.limit`).
+    var blockedWakeups: [BlockedWakeup] = []
     var counters = LoopCounters()
     var adjustments = 0
     var resets = 0

@@ -70,6 +70,8 @@ public struct ReplayReport: Sendable {
     public var completionNotification: LatencySeries?
     /// From the guest's submission to the IOThread popping the request from the virtqueue.
     public var submissionPickup: LatencySeries = LatencySeries()
+    /// The IOThread's blocking waits that a kick or a completion ended: its wake-up by how long it had been blocked.
+    public var blockedWakeups: [BlockedWakeup] = []
     /// Things the user should know about how the scenario was mapped onto the real loop.
     public var notes: [String]
     /// The recorded decisions (`ReplaySetup.recordDecisions`).
@@ -207,6 +209,7 @@ public enum Replay {
                             blockingWaitCPUNs: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.blockingWaits)),
                             completionNotification: file == nil ? measurement.completionNotification : nil,
                             submissionPickup: measurement.submissionPickup,
+                            blockedWakeups: measurement.blockedWakeups,
                             notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,
                             handlerNames: loop.handlerNames)
     }

@@ -92,6 +92,12 @@ struct ReplayOptions: ParsableArguments {
         if let notification = report.completionNotification {
             StandardError.write("replay: device completion to IOThread dispatch p50 \(notification.percentile(50)) ns, p90 \(notification.percentile(90)) ns, p99 \(notification.percentile(99)) ns\n")
         }
+        if let fit = HaltFit(report.blockedWakeups) {
+            func median(_ group: [BlockedWakeup], _ value: KeyPath<BlockedWakeup, Int64>) -> Int64 {
+                HaltFit.median(group.map { $0[keyPath: value] })
+            }
+            StandardError.write("replay: IOThread wake-ups from a blocking wait: p50 \(median(fit.ready, \.wakeNs)) ns (CPU \(median(fit.ready, \.cpuNs)) ns) for an event within \(fit.haltAfterNs) ns of blocking (\(fit.ready.count) waits), p50 \(median(fit.halted, \.wakeNs)) ns (CPU \(median(fit.halted, \.cpuNs)) ns) later (\(fit.halted.count) waits)\n")
+        }
         let kick = report.kickWrite.count > 0 ? " (p50 \(report.kickWrite.percentile(50)) ns each)" : ""
         StandardError.write("replay: guest kicks per I/O \(report.kicksPerIO)\(kick); CPU inside blocking waits \(report.blockingWaitCPUShare * 100) % of wall time (\(Int(report.blockingWaitCPUNs)) ns per blocking wait)\n")
         return report

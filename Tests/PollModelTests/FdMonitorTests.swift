@@ -106,6 +106,36 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertEqual(instant.iothreads[0].cpu_util, 6.0 / 104.0, accuracy: 0.001)
     }
 
+    func testAThreadBlockedLongerThanHaltAfterWakesFromAHaltedCPU() throws {
+        // Finding 15. Policy none, queue depth 1, every cost 0 but the wake-ups: each round has two blocking waits,
+        // one for the guest's kick (which comes as the wait begins: blocked 0 µs) and one for the device's completion
+        // (blocked for the whole device time). Below halt-after (10 µs) a wake-up takes wakeup-cross-cpu (5 µs, 1 µs
+        // of it on CPU); beyond it, wakeup-halted (30 µs, 4 µs on CPU).
+        func run(device: SimTime, haltAfter: SimTime) throws -> RunResult {
+            var profile = HostProfile.ideal
+            profile.wakeupCrossCPU = .ns(5_000)
+            profile.wakeupCPU = .ns(1_000)
+            profile.haltAfter = .ns(Double(haltAfter))
+            profile.wakeupHalted = .ns(30_000)
+            profile.wakeupHaltedCPU = .ns(4_000)
+            return try Fixture.run(Fixture.single(policy: .none, latency: try .constant(Double(device)), profile: profile,
+                                                  fdmon: .ioUring, aio: .native, runtime: 20_000_000,
+                                                  rampTime: 1_000_000))
+        }
+        // An 8 µs device: kick 5 + device 8 + completion 5 µs, 2 µs of it on CPU.
+        let short = try run(device: 8_000, haltAfter: 10_000)
+        XCTAssertEqual(short.latency_ns.mean, 18_000, accuracy: 1)
+        XCTAssertEqual(short.iothreads[0].cpu_util, 2.0 / 18.0, accuracy: 0.001)
+        // A 20 µs device: the completion wakes a halted CPU, 5 + 20 + 30 µs, 1 + 4 on CPU.
+        let long = try run(device: 20_000, haltAfter: 10_000)
+        XCTAssertEqual(long.latency_ns.mean, 55_000, accuracy: 1)
+        XCTAssertEqual(long.iothreads[0].cpu_util, 5.0 / 55.0, accuracy: 0.001)
+        // halt-after 0: the CPU never halts, one wake-up latency whatever the idle time.
+        let never = try run(device: 20_000, haltAfter: 0)
+        XCTAssertEqual(never.latency_ns.mean, 30_000, accuracy: 1)
+        XCTAssertEqual(never.iothreads[0].cpu_util, 2.0 / 30.0, accuracy: 0.001)
+    }
+
     func testSignallingAnArmedPollAddCostsTheSignallingVCPU() throws {
         // Finding 12: an fd write while an io_uring POLL_ADD is armed on the fd costs the writer fd-event-signal.
         // Every other cost is zero and the device takes a constant time; policy none blocks before every kick and

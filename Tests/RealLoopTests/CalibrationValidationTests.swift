@@ -8,6 +8,38 @@ import XCTest
 final class CalibrationValidationTests: XCTestCase {
     override func tearDown() { Interrupt.reset() }
 
+    func testHaltFitFindsTheIdleTimeAfterWhichWakeUpsAreSlower() throws {
+        // Finding 15's shape: events 0-60 µs after blocking; before 11 µs a wake-up takes 15-17 µs (5 µs of CPU),
+        // after it 35-37 µs (14 µs). Events within the first 2 µs scatter (60 µs here) and are left out.
+        var wakeups: [BlockedWakeup] = []
+        for index in 0..<1_200 {
+            let blocked = Int64(index * 50)
+            let halted = blocked >= 11_000
+            let wake: Int64 = blocked < 2_000 ? 60_000 : (halted ? 35_000 : 15_000) + Int64(index % 5) * 500
+            wakeups.append(BlockedWakeup(event: index % 7 == 0 ? .kick : .completion, blockedNs: blocked, wakeNs: wake,
+                                         cpuNs: halted ? 14_000 : 5_000))
+        }
+        let fit = try XCTUnwrap(HaltFit(wakeups))
+        XCTAssertEqual(fit.haltAfterNs, 11_000)
+        XCTAssertEqual(fit.ready.count, (11_000 - 2_000) / 50)
+        XCTAssertEqual(fit.halted.count, 1_200 - 11_000 / 50)
+        XCTAssertEqual(HaltFit.median(fit.ready.map(\.wakeNs)), 16_000)
+        XCTAssertEqual(HaltFit.median(fit.halted.map(\.wakeNs)), 36_000)
+        // The calibrated keys: both states, and no second hop for completions (they wake as fast as kicks here).
+        let costs = Calibrator.wakeupCosts(wakeups, micro: "")
+        func median(_ key: String) -> Double? { costs.first { $0.key == key }?.median }
+        XCTAssertEqual(median("halt-after"), 11_000)
+        XCTAssertEqual(median("wakeup-cross-cpu"), 16_000)
+        XCTAssertEqual(median("wakeup-halted"), 36_000)
+        XCTAssertEqual(median("wakeup-cpu"), 5_000)
+        XCTAssertEqual(median("wakeup-halted-cpu"), 14_000)
+        XCTAssertEqual(median("completion-fd-latency"), 0)
+        // One state (the same wake-up whatever the idle time): no fit, and halt-after 0.
+        let flat = wakeups.map { BlockedWakeup(event: $0.event, blockedNs: $0.blockedNs, wakeNs: 20_000, cpuNs: 5_000) }
+        XCTAssertNil(HaltFit(flat))
+        XCTAssertEqual(Calibrator.wakeupCosts(flat, micro: "").first { $0.key == "halt-after" }?.median, 0)
+    }
+
     func testDemeritIsTheRMSQuantileDistanceOverTheMean() {
         XCTAssertEqual(Validation.demerit(simulated: [10, 20, 30], measured: [10, 20, 30], measuredMean: 20), 0)
         // Every quantile 2 apart, mean 20: 0.1.
@@ -44,6 +76,7 @@ final class CalibrationValidationTests: XCTestCase {
         if RealLoopEnvironment.allowedCPUs.count >= 2 {
             XCTAssertTrue(keys.contains("wakeup-cross-cpu"))
             XCTAssertTrue(keys.contains("fd-event-signal"))
+            XCTAssertTrue(keys.contains("halt-after"))
         }
         for cost in calibration.costs {
             XCTAssertNotNil(HostProfile.parameter(named: cost.key), "\(cost.key) is not a profile key")

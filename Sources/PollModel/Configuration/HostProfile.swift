@@ -59,6 +59,9 @@ public struct HostProfile: Sendable, Equatable {
     public var wakeupSameCPU: Cost
     public var wakeupCrossCPU: Cost
     public var wakeupCPU: Cost
+    public var haltAfter: Cost
+    public var wakeupHalted: Cost
+    public var wakeupHaltedCPU: Cost
     public var fdEventLatency: Cost
     public var completionFdLatency: Cost
     /// Not a latency: CPU time of the thread that signals an fd with an armed POLL_ADD (grouped with fd events).
@@ -124,6 +127,12 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 5000, source: "estimate; 53-60 µs measured in this VM, where the target vCPU halts (platform notes)"),
         .init(key: "wakeup-cpu", keyPath: \.wakeupCPU, meaning: "CPU the woken thread spends in the kernel per wake-up, within the wake-up latency: the end of each blocked stretch counts as syscall time",
               bareMetalNs: 0, source: "not estimated for bare metal (0: the wake-up latency alone); 20-24 µs measured per cross-CPU wake-up in this VM (docs/validation.md), written by pollsim calibrate"),
+        .init(key: "halt-after", keyPath: \.haltAfter, meaning: "how long the CPU of a blocked thread stays ready to resume it before it halts (KVM halt polling in a guest, a shallow idle state on bare metal): an fd event that comes later wakes the thread after wakeup-halted instead of wakeup-cross-cpu, and costs it wakeup-halted-cpu instead of wakeup-cpu; 0: never halts",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: one wake-up latency whatever the idle time); 8-13 µs measured in this VM (docs/validation.md, finding 15), written by pollsim calibrate"),
+        .init(key: "wakeup-halted", keyPath: \.wakeupHalted, meaning: "latency from an fd becoming ready to a blocked thread running when that thread's CPU has halted (blocked longer than halt-after)",
+              bareMetalNs: 5000, source: "estimate, as wakeup-cross-cpu (used only when halt-after > 0); 33-41 µs measured in this VM against 14-19 µs before the halt (docs/validation.md, finding 15)"),
+        .init(key: "wakeup-halted-cpu", keyPath: \.wakeupHaltedCPU, meaning: "wakeup-cpu for a wake-up from a halted CPU",
+              bareMetalNs: 0, source: "not estimated for bare metal (0); 11-15 µs measured in this VM against 5-6 µs before the halt (docs/validation.md, finding 15), written by pollsim calibrate"),
         .init(key: "fd-event-latency", keyPath: \.fdEventLatency, meaning: "latency from an fd becoming readable to a running (not blocked) IOThread seeing it (io_uring POLL_ADD completion via task_work)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: seen at once); 15-20 µs measured in this VM, an inter-processor interrupt (docs/validation.md), written by pollsim calibrate"),
         .init(key: "completion-fd-latency", keyPath: \.completionFdLatency, meaning: "latency from a completion reaching the backend's completion queue to the fd monitor's report of that queue's fd (the fd is readable at once, and unreadable again once the queue is reaped; polling sees the completion at once)",
@@ -173,6 +182,7 @@ public struct HostProfile: Sendable, Equatable {
         ioUringEnter = zero; ppollBase = zero; ppollPerFd = zero; epollWait = zero
         ioSubmitBase = zero; ioSubmitPerRequest = zero; ioUringSubmitPerRequest = zero; preadvSync = zero
         eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
+        haltAfter = zero; wakeupHalted = zero; wakeupHaltedCPU = zero
         fdEventLatency = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero
         pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero

@@ -46,7 +46,7 @@ extension PollSimulator {
         let since: SimTime
         switch threads[thread].phase {
         case .polling(let start, _, _, _): state = .poll; since = start
-        case .blocked(let from), .waking(let from), .synchronousIO(_, let from), .sleeping(let from, _):
+        case .blocked(let from), .waking(let from, _), .synchronousIO(_, let from), .sleeping(let from, _):
             state = .blocked; since = from
         case .running: return  // CPU work was charged ahead, up to its planned end
         }

@@ -24,8 +24,9 @@ struct IOThreadState: ~Copyable {
         /// Hybrid polling's sleep: blocked until a timer at `since + sleep`, then polling with `budget`, unless an
         /// fd wakes the thread first.
         case sleeping(since: SimTime, budget: Int64)
-        /// Woken: blocked until the `threadWoken` event.
-        case waking(since: SimTime)
+        /// Woken: blocked until the `threadWoken` event; `halted` if its CPU had halted when the event came (the
+        /// wake-up's CPU cost depends on it).
+        case waking(since: SimTime, halted: Bool)
         /// Inside a synchronous preadv/pwritev (SIO) since `since`, waiting for `request`.
         case synchronousIO(request: Int, since: SimTime)
     }

@@ -33,8 +33,8 @@ extension PollSimulator {
         case .polling:
             stopPolling(thread)
         case .sleeping(let since, let budget):
-            // The hybrid sleep's timer fired: poll now.
-            chargeWakeUp(thread, blockedSince: since, until: now)
+            // The hybrid sleep's timer fired: poll now (timer-overshoot is the latency of a timer's wake-up).
+            chargeWakeUp(thread, blockedSince: since, until: now, halted: cpuHalted(thread, blockedSince: since, at: now))
             threads[thread].cursor = now
             beginPollMode(thread)
             startPolling(thread, budget: budget)
@@ -43,11 +43,26 @@ extension PollSimulator {
         }
     }
 
-    /// A blocked stretch that ends in a wake-up: the last `wakeup-cpu` ns of it are the woken thread's own kernel work
-    /// (on this kind of VM its CPU clock advances through most of the wake-up latency), charged as syscall time; the
-    /// rest is blocked. Overlapping the latency, the CPU adds no delay.
-    func chargeWakeUp(_ thread: Int, blockedSince since: SimTime, until end: SimTime) {
-        let cpu = min(max(0, end - since), profile.wakeupCPU.draw(threads[thread].stream))
+    /// Whether the CPU of a thread blocked since `since` has halted by `time`: it stays ready to resume the thread for
+    /// `halt-after` (KVM's halt polling on this kind of VM, a shallow idle state on bare metal), and waking it later
+    /// costs more latency and more CPU (docs/validation.md, finding 15: 14-19 µs against 33-41 µs). A distribution
+    /// is drawn once per wake-up, a threshold of that wait's own.
+    func cpuHalted(_ thread: Int, blockedSince since: SimTime, at time: SimTime) -> Bool {
+        guard profile.haltAfter.mean > 0 else { return false }
+        return time - since >= profile.haltAfter.draw(threads[thread].stream)
+    }
+
+    /// How long an fd event takes to get a blocked thread running again (from another CPU).
+    func wakeUpLatency(_ thread: Int, halted: Bool) -> SimTime {
+        (halted ? profile.wakeupHalted : profile.wakeupCrossCPU).draw(threads[thread].stream)
+    }
+
+    /// A blocked stretch that ends in a wake-up: the last `wakeup-cpu` (from a halted CPU `wakeup-halted-cpu`) ns of
+    /// it are the woken thread's own kernel work (on this kind of VM its CPU clock advances through most of the
+    /// wake-up latency), charged as syscall time; the rest is blocked. Overlapping the latency, the CPU adds no delay.
+    func chargeWakeUp(_ thread: Int, blockedSince since: SimTime, until end: SimTime, halted: Bool) {
+        let wakeupCPU = halted ? profile.wakeupHaltedCPU : profile.wakeupCPU
+        let cpu = min(max(0, end - since), wakeupCPU.draw(threads[thread].stream))
         threads[thread].accounting.charge(.blocked, from: since, to: end - cpu, window: window)
         threads[thread].accounting.charge(.syscall, from: end - cpu, to: end, window: window)
         if window.contains(end) { threads[thread].counters.wakeups += 1 }
@@ -296,8 +311,9 @@ extension PollSimulator {
     }
 
     func threadWoken(_ thread: Int, _ generation: UInt32) {
-        guard generation == threads[thread].generation, case .waking(let since) = threads[thread].phase else { return }
-        chargeWakeUp(thread, blockedSince: since, until: now)
+        guard generation == threads[thread].generation,
+              case .waking(let since, let halted) = threads[thread].phase else { return }
+        chargeWakeUp(thread, blockedSince: since, until: now, halted: halted)
         threads[thread].cursor = now
         threads[thread].phase = .running(step: .iterate)
         collectReadyFds(thread)

@@ -144,8 +144,9 @@ extension PollSimulator {
         guard let thread = queues[queue].thread,
               case .synchronousIO(let waiting, let since) = threads[thread].phase, waiting == request else { return }
         let stream = threads[thread].stream
-        let resumed = now + profile.wakeupCrossCPU.draw(stream)
-        chargeWakeUp(thread, blockedSince: since, until: resumed)
+        let halted = cpuHalted(thread, blockedSince: since, at: now)
+        let resumed = now + wakeUpLatency(thread, halted: halted)
+        chargeWakeUp(thread, blockedSince: since, until: resumed, halted: halted)
         threads[thread].cursor = resumed
         requests[request].synchronous = false
         spend(thread, .dispatch, profile.requestComplete.draw(stream))

@@ -73,7 +73,7 @@ extension PollSimulator {
     }
 
     /// The fd event that fired at `firedAt` reaches the thread. A thread blocked when the event fired is woken after
-    /// `wakeup-cross-cpu`. One that was running then and is asleep now (a hybrid sleep whose wait call cost nothing
+    /// `wakeup-cross-cpu`, or `wakeup-halted` once its CPU has halted (`cpuHalted`). One that was running then and is asleep now (a hybrid sleep whose wait call cost nothing
     /// ran no task_work) is woken as the interrupt lands, before its CPU has gone idle.
     func fdVisible(_ thread: Int, _ handler: HandlerID, firedAt: SimTime) {
         let ioUring = threads[thread].config.fdmon == .ioUring
@@ -90,9 +90,11 @@ extension PollSimulator {
         }
         switch threads[thread].phase {
         case .blocked(let since), .sleeping(let since, _):
-            threads[thread].phase = .waking(since: since)
+            let awake = firedAt < now
+            let halted = !awake && cpuHalted(thread, blockedSince: since, at: now)
+            threads[thread].phase = .waking(since: since, halted: halted)
             let generation = threads[thread].nextGeneration()
-            let latency = firedAt < now ? 0 : profile.wakeupCrossCPU.draw(threads[thread].stream)
+            let latency = awake ? 0 : wakeUpLatency(thread, halted: halted)
             kernel.schedule(.threadWoken(thread: thread, generation: generation), after: latency)
         case .polling(let start, let passCost, _, let stopAt):
             // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass, whether or not the
