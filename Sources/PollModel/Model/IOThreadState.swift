@@ -61,6 +61,9 @@ struct IOThreadState: ~Copyable {
     var taskWork: [PendingTaskWork] = []
     /// The thread's next kernel entry lasts at least until then: the interrupt of a task_work it ran early.
     var kernelHeldUntil: SimTime = 0
+    /// When the thread's latest system call was entered: a blocked thread's idle time counts from its wait call's
+    /// entry, as the real loop measures it (`PollSimulator.cpuHalted`).
+    var systemCallEnteredAt: SimTime = 0
 
     // Per-handler readiness.
     /// The handler has work its io_poll would see (non-empty vring, pending completions).

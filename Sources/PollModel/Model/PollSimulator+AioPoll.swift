@@ -34,7 +34,7 @@ extension PollSimulator {
             stopPolling(thread)
         case .sleeping(let since, let budget):
             // The hybrid sleep's timer fired: poll now (timer-overshoot is the latency of a timer's wake-up).
-            chargeWakeUp(thread, blockedSince: since, until: now, halted: cpuHalted(thread, blockedSince: since, at: now))
+            chargeWakeUp(thread, blockedSince: since, until: now, halted: cpuHalted(thread, at: now))
             threads[thread].cursor = now
             beginPollMode(thread)
             startPolling(thread, budget: budget)
@@ -43,13 +43,14 @@ extension PollSimulator {
         }
     }
 
-    /// Whether the CPU of a thread blocked since `since` has halted by `time`: it stays ready to resume the thread for
-    /// `halt-after` (KVM's halt polling on this kind of VM, a shallow idle state on bare metal), and waking it later
-    /// costs more latency and more CPU (docs/validation.md, finding 15: 14-19 µs against 33-41 µs). A distribution
-    /// is drawn once per wake-up, a threshold of that wait's own.
-    func cpuHalted(_ thread: Int, blockedSince since: SimTime, at time: SimTime) -> Bool {
+    /// Whether the CPU of a blocked thread has halted by `time`: it stays ready to resume the thread for `halt-after`
+    /// from the blocking call's entry (KVM's halt polling on this kind of VM, a shallow idle state on bare metal),
+    /// and waking it later costs more latency and more CPU (docs/validation.md, finding 15: 14-19 µs against
+    /// 33-41 µs). The call's entry, not the end of its cost, is where the real loop's measurement starts. A
+    /// distribution is drawn once per wake-up, a threshold of that wait's own.
+    func cpuHalted(_ thread: Int, at time: SimTime) -> Bool {
         guard profile.haltAfter.mean > 0 else { return false }
-        return time - since >= profile.haltAfter.draw(threads[thread].stream)
+        return time - threads[thread].systemCallEnteredAt >= profile.haltAfter.draw(threads[thread].stream)
     }
 
     /// How long an fd event takes to get a blocked thread running again (from another CPU).

@@ -144,7 +144,7 @@ extension PollSimulator {
         guard let thread = queues[queue].thread,
               case .synchronousIO(let waiting, let since) = threads[thread].phase, waiting == request else { return }
         let stream = threads[thread].stream
-        let halted = cpuHalted(thread, blockedSince: since, at: now)
+        let halted = cpuHalted(thread, at: now)
         let resumed = now + wakeUpLatency(thread, halted: halted)
         chargeWakeUp(thread, blockedSince: since, until: resumed, halted: halted)
         threads[thread].cursor = resumed

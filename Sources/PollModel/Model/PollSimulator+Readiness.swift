@@ -91,7 +91,7 @@ extension PollSimulator {
         switch threads[thread].phase {
         case .blocked(let since), .sleeping(let since, _):
             let awake = firedAt < now
-            let halted = !awake && cpuHalted(thread, blockedSince: since, at: now)
+            let halted = !awake && cpuHalted(thread, at: now)
             threads[thread].phase = .waking(since: since, halted: halted)
             let generation = threads[thread].nextGeneration()
             let latency = awake ? 0 : wakeUpLatency(thread, halted: halted)

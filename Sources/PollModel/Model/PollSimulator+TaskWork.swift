@@ -36,8 +36,9 @@ extension PollSimulator {
     /// ran earlier lands, and running the task_work queued by its return. A call that costs nothing is not made
     /// (`guest-notify` 0: the real loop's guest has no irqfd).
     func systemCall(_ thread: Int, _ cost: SimTime) {
-        guard cost > 0 else { return }
         let entry = threads[thread].cursor
+        threads[thread].systemCallEnteredAt = entry  // a wait that costs nothing still blocks from here
+        guard cost > 0 else { return }
         let held = max(0, threads[thread].kernelHeldUntil - entry)
         threads[thread].kernelHeldUntil = 0
         spend(thread, .syscall, cost + held)
