@@ -69,7 +69,7 @@ final class IOThreadLoop: @unchecked Sendable {
     /// The iteration's wait, if it blocked, and the earliest event dispatched after it that came meanwhile: the one
     /// that woke the thread (`BlockedWakeup`).
     private var blockingWait: (start: Int64, end: Int64, cpu: Int64)?
-    private var wakeEvent: (at: Int64, event: BlockedWakeup.Event)?
+    private var wakeEvent: (at: Int64, event: BlockedWakeup.Event, dispatchedAt: Int64)?
     /// Set when the thread failed; the orchestrator reports it.
     private(set) var failure: Error?
 
@@ -293,7 +293,7 @@ final class IOThreadLoop: @unchecked Sendable {
         ready.removeAll(keepingCapacity: true)
         if let wait = blockingWait, let event = wakeEvent, measurement.blockedWakeups.count < BlockedWakeup.limit {
             measurement.blockedWakeups.append(BlockedWakeup(event: event.event, blockedNs: event.at - wait.start,
-                                                            wakeNs: wait.end - event.at, cpuNs: wait.cpu))
+                                                            wakeNs: event.dispatchedAt - event.at, cpuNs: wait.cpu))
         }
         decisions.iterationFinished(blockNs: blockNs)
         let cpuEnd = Sys.threadCPUNs()
@@ -391,7 +391,8 @@ final class IOThreadLoop: @unchecked Sendable {
         var syscallWall: Int64 = 0
         switch roles[handler] {
         case .virtqueue(let queue):
-            if fdReady[handler] {
+            let kicked = fdReady[handler]
+            if kicked {
                 fdReady[handler] = false
                 let t0 = Sys.monotonicNs()
                 Sys.eventfdRead(queue.kickFd)  // event_notifier_test_and_clear
@@ -405,7 +406,10 @@ final class IOThreadLoop: @unchecked Sendable {
                 if measured {
                     let issuedAt = table.slots[Int(id)].issuedAt
                     measurement.submissionPickup.record(popped - issuedAt, bytes: 0)
-                    noteEvent(at: issuedAt, .kick)
+                    noteEvent(at: issuedAt, .kick, dispatchedAt: popped)
+                    if kicked && blockingWait.map({ issuedAt <= $0.start }) ?? true {
+                        measurement.runningKickPickup.record(popped - issuedAt, bytes: 0)
+                    }
                 }
                 try prepare(Int(id))
                 submitted += 1
@@ -431,7 +435,7 @@ final class IOThreadLoop: @unchecked Sendable {
                 slot.pointee.result = result
                 if measured, case .synthetic = target {
                     measurement.completionNotification.record(seen - slot.pointee.postedAt, bytes: 0)
-                    noteEvent(at: slot.pointee.postedAt, .completion)
+                    noteEvent(at: slot.pointee.postedAt, .completion, dispatchedAt: seen)
                 }
                 if result < 0 { noteError(result) }
                 inFlight -= 1
@@ -444,9 +448,9 @@ final class IOThreadLoop: @unchecked Sendable {
     /// An event dispatched in this iteration (a request's submission, a completion's post): if it came while the
     /// thread was blocked, the earliest such one woke it.
     @inline(__always)
-    private func noteEvent(at time: Int64, _ event: BlockedWakeup.Event) {
+    private func noteEvent(at time: Int64, _ event: BlockedWakeup.Event, dispatchedAt: Int64) {
         guard let wait = blockingWait, time > wait.start, time <= wait.end else { return }
-        if wakeEvent == nil || time < wakeEvent!.at { wakeEvent = (time, event) }
+        if wakeEvent == nil || time < wakeEvent!.at { wakeEvent = (time, event, dispatchedAt) }
     }
 
     @inline(__always)

@@ -41,6 +41,9 @@ struct IOThreadMeasurement {
     var completionNotification = LatencySeries()
     /// From the guest's submission to the IOThread popping the request (kick or poll, then dispatch).
     var submissionPickup = LatencySeries()
+    /// The same for requests whose kick reached the thread while it ran (before its wait, or with no blocking wait):
+    /// the kick's POLL_ADD completion is task_work, and the thread gets going when its interrupt lands (finding 11).
+    var runningKickPickup = LatencySeries()
     /// Blocking waits that a kick or a completion ended (at most `BlockedWakeup.limit`).
     var blockedWakeups: [BlockedWakeup] = []
     var counters = LoopCounters()

@@ -70,6 +70,8 @@ public struct ReplayReport: Sendable {
     public var completionNotification: LatencySeries?
     /// From the guest's submission to the IOThread popping the request from the virtqueue.
     public var submissionPickup: LatencySeries = LatencySeries()
+    /// `submissionPickup` of the requests whose kick reached the IOThread while it ran (not blocked).
+    public var runningKickPickup: LatencySeries = LatencySeries()
     /// The IOThread's blocking waits that a kick or a completion ended: its wake-up by how long it had been blocked.
     public var blockedWakeups: [BlockedWakeup] = []
     /// Things the user should know about how the scenario was mapped onto the real loop.
@@ -209,6 +211,7 @@ public enum Replay {
                             blockingWaitCPUNs: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.blockingWaits)),
                             completionNotification: file == nil ? measurement.completionNotification : nil,
                             submissionPickup: measurement.submissionPickup,
+                            runningKickPickup: measurement.runningKickPickup,
                             blockedWakeups: measurement.blockedWakeups,
                             notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,
                             handlerNames: loop.handlerNames)

@@ -101,6 +101,54 @@ public enum Validation {
         return (measured, DeviceMeasurement(path: path, latency: latency, replaced: replaced))
     }
 
+    /// The host's wake-ups, measured around a replay.
+    public struct WakeupMeasurement: Sendable {
+        public var costs: [CalibratedCost]
+        public var runtimeNs: Int64
+
+        /// What the report says about it.
+        public var note: String {
+            let figures = costs.map { cost in
+                ["halt-after", "wakeup-cpu", "wakeup-halted-cpu", "completion-fd-latency"].contains(cost.key)
+                    ? "\(cost.key) \(CalibratedCost.ns(cost.median))" : "\(cost.key) p50 \(CalibratedCost.ns(cost.median))"
+            }
+            return "wake-ups measured just before and just after the replay (two \(runtimeNs / 1_000_000) ms replays with "
+                + "policy none): " + figures.joined(separator: ", ") + "; the simulation used them in place of the profile's"
+        }
+    }
+
+    /// The host's wake-ups (`Calibrator.replayWakeups`) measured just before and just after the replay, pooled, put
+    /// into the profile: the simulation's wake-ups are then the host's at the time of the replay, not at
+    /// calibration. On this kind of VM a halted vCPU's wake-up moves between 27 and 43 µs from one second-long
+    /// replay to the next, and policy none's IOPS with it (docs/validation.md, finding 15); a probe on each side
+    /// halves a steady drift. The eventfd write with no POLL_ADD armed that `fd-event-signal` is measured beyond is
+    /// the profile's `guest-kick`, which `calibrate` measures so, and the eventfd read that `fd-event-latency` is
+    /// measured without is the profile's `eventfd-read`.
+    static func measureWakeups(around replay: () throws -> ReplayReport, configuration: ModelConfiguration,
+                               runtimeNs: Int64) throws
+        -> (report: ReplayReport, configuration: ModelConfiguration, measurement: WakeupMeasurement) {
+        // Under SCHED_FIFO, RT threads get 0.95 s of each second: a probe and a replay back to back would be frozen
+        // for the rest of a period (docs/validation.md, "How to reproduce").
+        let pause: Int64 = 1_000_000_000
+        var probe = try Calibrator.replayWakeups(runtimeNs: runtimeNs)
+        Sys.sleep(ns: pause)
+        let report = try replay()
+        Sys.sleep(ns: pause)
+        let after = try Calibrator.replayWakeups(runtimeNs: runtimeNs)
+        probe.wakeups += after.wakeups
+        probe.kickWrite.add(after.kickWrite)
+        probe.runningKickPickup.add(after.runningKickPickup)
+        let costs = probe.costs(plainWriteNs: configuration.profile.guestKick.mean,
+                                plainReadNs: configuration.profile.eventfdRead.mean)
+        var measured = configuration
+        for cost in costs {
+            if let parameter = HostProfile.parameter(named: cost.key) {
+                measured.profile[keyPath: parameter.keyPath] = Cost(cost.distribution)
+            }
+        }
+        return (report, measured, WakeupMeasurement(costs: costs, runtimeNs: runtimeNs))
+    }
+
     /// The demerit figure: the root mean square, over the percentiles `levels`, of the horizontal distance between the
     /// two latency CDFs (the difference of their quantiles), divided by the measured mean latency.
     ///
@@ -168,22 +216,37 @@ public enum Validation {
                                 latenessP99: replay.lateness.map { $0.percentile(99) }, notes: notes)
     }
 
-    /// Simulates and replays `configuration` (prepared first) with the same seed. With `deviceReads` > 0 and a
-    /// file or block device, the device's read latency is measured first (`measureDevice`). `replay` runs the
-    /// replay, `Replay.run` by default (the CLI's handles Ctrl-C); `note` hears the device measurement at once.
+    /// Simulates and replays `configuration` (prepared first) with the same seed. Just before the replay, with
+    /// `deviceReads` > 0 and a file or block device, the device's read latency is measured (`measureDevice`); with
+    /// `wakeupProbeNs` > 0 on a host with two CPUs or more, its wake-ups before and after it (`measureWakeups`).
+    /// The simulation, deterministic, runs last. `replay` runs the replay, `Replay.run` by default (the CLI's handles
+    /// Ctrl-C); `note` hears each measurement at once.
     public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup, deviceReads: Int = 0,
+                           wakeupProbeNs: Int64 = 0,
                            replay: ((ModelConfiguration) throws -> ReplayReport)? = nil,
                            note: (String) -> Void = { _ in }) throws -> ValidationReport {
         var prepared = prepare(configuration, device: setup.device)
-        var measurement: DeviceMeasurement?
+        var notes: [String] = []
         if deviceReads > 0, case .path(let path) = setup.device {
+            let measurement: DeviceMeasurement
             (prepared, measurement) = try measureDevice(prepared, path: path, reads: deviceReads)
-            measurement.map { note($0.note) }
+            notes.append(measurement.note)
+            note(measurement.note)
+        }
+        let runReplay = { try replay.map { try $0(prepared) } ?? Replay.run(prepared, setup: setup) }
+        let measured: ReplayReport
+        if wakeupProbeNs > 0 && Sys.allowedCPUs().count >= 2 {
+            let measurement: WakeupMeasurement
+            (measured, prepared, measurement) = try measureWakeups(around: runReplay, configuration: prepared,
+                                                                   runtimeNs: wakeupProbeNs)
+            notes.append(measurement.note)
+            note(measurement.note)
+        } else {
+            measured = try runReplay()
         }
         let simulated = try simulate(prepared)
-        let measured = try replay.map { try $0(prepared) } ?? Replay.run(prepared, setup: setup)
         var report = compare(simulated: simulated, replay: measured, device: setup.device)
-        if let measurement { report.notes.insert(measurement.note, at: 0) }
+        report.notes.insert(contentsOf: notes, at: 0)
         return report
     }
 }

@@ -88,7 +88,9 @@ struct ReplayOptions: ParsableArguments {
             }
         }
         let pickup = report.submissionPickup
-        StandardError.write("replay: guest submission to IOThread pop p50 \(pickup.percentile(50)) ns, p90 \(pickup.percentile(90)) ns, p99 \(pickup.percentile(99)) ns\n")
+        let running = report.runningKickPickup
+        let kicked = running.count > 0 ? "; kicks that reached it running p50 \(running.percentile(50)) ns over \(running.count)" : ""
+        StandardError.write("replay: guest submission to IOThread pop p50 \(pickup.percentile(50)) ns, p90 \(pickup.percentile(90)) ns, p99 \(pickup.percentile(99)) ns\(kicked)\n")
         if let notification = report.completionNotification {
             StandardError.write("replay: device completion to IOThread dispatch p50 \(notification.percentile(50)) ns, p90 \(notification.percentile(90)) ns, p99 \(notification.percentile(99)) ns\n")
         }

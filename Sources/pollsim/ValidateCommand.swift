@@ -29,6 +29,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With a file or block device: measure its read latency with this many reads just before the replay and simulate with it in place of the scenario's read-latency (docs/validation.md, finding 13). 0 keeps the scenario's.", valueName: "n"))
     var deviceReads: Int = 2000
 
+    @Option(help: ArgumentHelp("Measure the host's wake-ups with two replays of this many ms (policy none, the synthetic device), one just before the replay and one just after, and simulate with them in place of the profile's (docs/validation.md, finding 15). 0 keeps the profile's.", valueName: "ms"))
+    var wakeupProbeMs: Int = 300
+
     @OptionGroup var replay: ReplayOptions
     @OptionGroup var options: ScenarioOptions
 
@@ -54,7 +57,11 @@ struct ValidateCommand: ParsableCommand {
         guard deviceReads >= 0 else {
             throw CommandFailure(message: "validate: --device-reads must be >= 0 (got \(deviceReads))")
         }
+        guard wakeupProbeMs >= 0 && wakeupProbeMs <= 10_000 else {
+            throw CommandFailure(message: "validate: --wakeup-probe-ms must be between 0 and 10000 (got \(wakeupProbeMs))")
+        }
         let report = try Validation.run(configuration, setup: replay.setup, deviceReads: deviceReads,
+                                        wakeupProbeNs: Int64(wakeupProbeMs) * 1_000_000,
                                         replay: replay.replay, note: { StandardError.write("note: \($0)\n") })
         let text: String
         switch outputFormat {

@@ -101,6 +101,28 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertEqual(calibration.profile().ioUringEnter.mean, configuration.profile.ioUringEnter.mean, accuracy: 0.1)
     }
 
+    func testValidationSimulatesWithTheWakeUpsMeasuredAroundItsReplay() throws {
+        try ReplayTests.requireIoUring()
+        guard RealLoopEnvironment.allowedCPUs.count >= 2 else { throw XCTSkip("the wake-up probe needs two CPUs") }
+        // A profile whose wake-ups take 5 ms: policy none at queue depth 1 blocks for every request, so a simulation
+        // that kept it would see milliseconds of latency; the probes' wake-ups are tens of microseconds.
+        var configuration = try ReplayTests.configuration(policy: .none, iodepth: 1, runtime: 100_000_000)
+        configuration.profile.wakeupCrossCPU = .ns(5_000_000)
+        configuration.profile.wakeupHalted = .ns(5_000_000)
+        configuration.profile.haltAfter = .ns(1_000)
+        var heard: [String] = []
+        let report = try Validation.run(configuration, setup: ReplaySetup(device: .synthetic),
+                                        wakeupProbeNs: 60_000_000, note: { heard.append($0) })
+        XCTAssertEqual(heard.count, 1)
+        XCTAssertTrue(report.notes.first?.hasPrefix("wake-ups measured just before and just after the replay (two 60 ms") == true,
+                      "\(report.notes)")
+        XCTAssertTrue(report.notes.first?.contains("wakeup-cross-cpu p50 ") == true, "\(report.notes)")
+        XCTAssertLessThan(report.simulated.latency_ns.p50, 1_000_000)
+        // Without the probes the profile's wake-ups stand.
+        let kept = try Validation.run(configuration, setup: ReplaySetup(device: .synthetic))
+        XCTAssertGreaterThan(kept.simulated.latency_ns.p50, 5_000_000)
+    }
+
     func testValidateComparesSimulationAndReplay() throws {
         try ReplayTests.requireIoUring()
         let configuration = try ReplayTests.configuration(policy: .classic, iodepth: 2)
