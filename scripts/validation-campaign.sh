@@ -49,10 +49,11 @@ for run in $(seq "$RUNS"); do
     for policy in none busy classic poll-weight; do
         wait_quiet
         $RT "$POLLSIM" validate scenarios/validation/synthetic.yaml --device synthetic --profile "$OUT/host-synthetic.yaml" \
-            --set iothreads.0.policy="$policy" --output-format csv > "$OUT/synthetic-$policy-$run.csv"
+            --set iothreads.0.policy="$policy" --output-format csv > "$OUT/synthetic-$policy-$run.csv" \
+            2> "$OUT/synthetic-$policy-$run.log"
         wait_quiet
-        # validate measures the file's read latency just before the replay and simulates with it (its note, on
-        # standard error, goes to the .log).
+        # validate measures the file's read latency just before the replay, and the host's wake-ups just before and
+        # after it, and simulates with them (its notes, on standard error, go to the .log).
         $RT "$POLLSIM" validate scenarios/validation/file.yaml --device "$FILE" --profile "$OUT/host-file.yaml" \
             --set iothreads.0.policy="$policy" --output-format csv > "$OUT/file-$policy-$run.csv" \
             2> "$OUT/file-$policy-$run.log"
