@@ -28,6 +28,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: DecisionsOutput.help)
     var decisions: String?
 
+    @Option(help: ArgumentHelp("Write the IOThread's blocking waits that a kick or a completion ended (how long it had been blocked, how long its wake-up took, its CPU time in the wait) as CSV to this file (docs/validation.md, finding 15; scripts/wakeup-bins.py summarises it).", valueName: "FILE"))
+    var wakeups: String?
+
     func run() throws {
         let configuration = try options.load(scenario)
         var replay = self.replay
@@ -35,6 +38,13 @@ struct ReplayCommand: ParsableCommand {
         let report = try replay.replay(configuration)
         if let decisions {
             try DecisionsOutput.write(report.iterationRecords, to: decisions)
+        }
+        if let wakeups {
+            var text = ResultFormatter.csvRecord(["event", "blocked_ns", "wake_ns", "cpu_ns"])
+            for wakeup in report.blockedWakeups {
+                text += ResultFormatter.csvRecord(["\(wakeup.event)", "\(wakeup.blockedNs)", "\(wakeup.wakeNs)", "\(wakeup.cpuNs)"])
+            }
+            try FileOutput.writeAtomically(text, to: wakeups)
         }
         var result = report.result
         if output.reproducible { result.sim = result.sim.withoutWallClock }
