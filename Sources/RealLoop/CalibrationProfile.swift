@@ -64,11 +64,7 @@ public struct Calibration: Sendable {
     /// The profile: `base` with every calibrated key replaced.
     public func profile(base: HostProfile = .bareMetal) -> HostProfile {
         var profile = base
-        for cost in costs {
-            if let parameter = HostProfile.parameter(named: cost.key) {
-                profile[keyPath: parameter.keyPath] = Cost(cost.distribution)
-            }
-        }
+        profile.replace(with: costs)
         return profile
     }
 
@@ -95,5 +91,14 @@ public struct Calibration: Sendable {
 
     private func formatPercentile(_ p: Double) -> String {
         p == p.rounded() ? "\(Int(p))" : "\(p)"
+    }
+}
+
+extension HostProfile {
+    /// Replaces every key that `costs` measured (a key that is not a profile parameter is left out).
+    public mutating func replace(with costs: [CalibratedCost]) {
+        for cost in costs {
+            if let parameter = HostProfile.parameter(named: cost.key) { self[keyPath: parameter.keyPath] = Cost(cost.distribution) }
+        }
     }
 }

@@ -105,6 +105,8 @@ public enum Validation {
     public struct WakeupMeasurement: Sendable {
         public var costs: [CalibratedCost]
         public var runtimeNs: Int64
+        /// False when the replay was interrupted: only the probe before it ran.
+        public var afterReplay = true
 
         /// What the report says about it.
         public var note: String {
@@ -112,8 +114,9 @@ public enum Validation {
                 ["halt-after", "wakeup-cpu", "wakeup-halted-cpu", "completion-fd-latency"].contains(cost.key)
                     ? "\(cost.key) \(CalibratedCost.ns(cost.median))" : "\(cost.key) p50 \(CalibratedCost.ns(cost.median))"
             }
-            return "wake-ups measured just before and just after the replay (two \(runtimeNs / 1_000_000) ms replays with "
-                + "policy none): " + figures.joined(separator: ", ") + "; the simulation used them in place of the profile's"
+            let when = afterReplay ? "just before and just after the replay (two \(runtimeNs / 1_000_000) ms replays"
+                : "just before the replay (a \(runtimeNs / 1_000_000) ms replay"
+            return "wake-ups measured \(when) with policy none): " + figures.joined(separator: ", ") + "; the simulation used them in place of the profile's"
         }
     }
 
@@ -133,20 +136,19 @@ public enum Validation {
         var probe = try Calibrator.replayWakeups(runtimeNs: runtimeNs)
         Sys.sleep(ns: pause)
         let report = try replay()
-        Sys.sleep(ns: pause)
-        let after = try Calibrator.replayWakeups(runtimeNs: runtimeNs)
-        probe.wakeups += after.wakeups
-        probe.kickWrite.add(after.kickWrite)
-        probe.runningKickPickup.add(after.runningKickPickup)
+        // A replay stopped by Ctrl-C keeps what it measured; a probe after it would stop at once.
+        if !report.interrupted {
+            Sys.sleep(ns: pause)
+            let after = try Calibrator.replayWakeups(runtimeNs: runtimeNs)
+            probe.wakeups += after.wakeups
+            probe.kickWrite.add(after.kickWrite)
+            probe.runningKickPickup.add(after.runningKickPickup)
+        }
         let costs = probe.costs(plainWriteNs: configuration.profile.guestKick.mean,
                                 plainReadNs: configuration.profile.eventfdRead.mean)
         var measured = configuration
-        for cost in costs {
-            if let parameter = HostProfile.parameter(named: cost.key) {
-                measured.profile[keyPath: parameter.keyPath] = Cost(cost.distribution)
-            }
-        }
-        return (report, measured, WakeupMeasurement(costs: costs, runtimeNs: runtimeNs))
+        measured.profile.replace(with: costs)
+        return (report, measured, WakeupMeasurement(costs: costs, runtimeNs: runtimeNs, afterReplay: !report.interrupted))
     }
 
     /// The demerit figure: the root mean square, over the percentiles `levels`, of the horizontal distance between the
