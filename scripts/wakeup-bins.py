@@ -32,3 +32,9 @@ for path in sys.argv[1:]:
         label = f"{low}-{high}" if high < 10**6 else f">= {low}"
         print(f"   {label:>14} {len(group):6d} {percentile(wakes, 10):9.1f} {percentile(wakes, 50):6.1f} "
               f"{percentile(wakes, 90):6.1f} {percentile(cpus, 50):8.1f}")
+    # Kicks against completions in the state before the step (2-8 us of blocking): the same wake-up?
+    ready = [r for r in rows if 2000 <= r[1] < 8000]
+    for event in ("kick", "completion"):
+        wakes = [r[2] / 1000 for r in ready if r[0] == event]
+        if wakes:
+            print(f"   {event}s after 2-8 us of blocking: {len(wakes)} waits, wake p50 {percentile(wakes, 50):.1f} us")

@@ -35,6 +35,38 @@ public struct BlockedWakeup: Sendable, Equatable {
     static let limit = 200_000
 }
 
+/// Finds, in each aio_poll iteration of the real loop, the event that ended its blocking wait: the earliest of the
+/// events dispatched after the wait that came while it lasted (a kick's request, a completion's post).
+struct BlockedWakeupRecorder {
+    private var wait: (start: Int64, end: Int64, cpu: Int64)?
+    private var earliest: (at: Int64, event: BlockedWakeup.Event, dispatchedAt: Int64)?
+
+    mutating func startIteration() {
+        wait = nil
+        earliest = nil
+    }
+
+    /// The iteration's wait blocked from `start` to `end` (CLOCK_MONOTONIC), with `cpu` ns of thread CPU time.
+    mutating func waitBlocked(from start: Int64, to end: Int64, cpu: Int64) { wait = (start, end, cpu) }
+
+    /// Whether an event at `time` found the thread running: before the iteration's blocking wait, or with none.
+    func cameWhileRunning(_ time: Int64) -> Bool { wait.map { time <= $0.start } ?? true }
+
+    /// An event at `time` whose handler was dispatched at `dispatchedAt`.
+    @inline(__always)
+    mutating func dispatched(_ event: BlockedWakeup.Event, at time: Int64, dispatchedAt: Int64) {
+        guard let wait, time > wait.start, time <= wait.end else { return }
+        if earliest == nil || time < earliest!.at { earliest = (time, event, dispatchedAt) }
+    }
+
+    /// The iteration's blocking wait and the event that ended it, if both.
+    var wakeup: BlockedWakeup? {
+        guard let wait, let earliest else { return nil }
+        return BlockedWakeup(event: earliest.event, blockedNs: earliest.at - wait.start,
+                             wakeNs: earliest.dispatchedAt - earliest.at, cpuNs: wait.cpu)
+    }
+}
+
 /// The two idle states of a blocked thread's CPU, fitted to measured wake-ups: a threshold `haltAfterNs` of blocked
 /// time, the wake-ups of events that came before it (`ready`) and after it (`halted`).
 ///

@@ -66,10 +66,8 @@ final class IOThreadLoop: @unchecked Sendable {
     private var startResets = 0
     private(set) var decisionTrace: [DecisionRecord] = []
     private var record: DecisionRecord?
-    /// The iteration's wait, if it blocked, and the earliest event dispatched after it that came meanwhile: the one
-    /// that woke the thread (`BlockedWakeup`).
-    private var blockingWait: (start: Int64, end: Int64, cpu: Int64)?
-    private var wakeEvent: (at: Int64, event: BlockedWakeup.Event, dispatchedAt: Int64)?
+    /// The event that ended each iteration's blocking wait, if any.
+    private var wakeupRecorder = BlockedWakeupRecorder()
     /// Set when the thread failed; the orchestrator reports it.
     private(set) var failure: Error?
 
@@ -212,8 +210,7 @@ final class IOThreadLoop: @unchecked Sendable {
             measurement.counters.recordBudget(budget, maxNs: config.poll.maxNs)
         }
 
-        blockingWait = nil
-        wakeEvent = nil
+        wakeupRecorder.startIteration()
         var found = false      // *timeout == 0: an io_poll found work; do not block
         var cpuBeforeWait = cpuAtStart
         var wallBeforeWait = start
@@ -257,7 +254,7 @@ final class IOThreadLoop: @unchecked Sendable {
                 if waitFor > 0 && (wall1 - wall0) - cpu > 1_000 {
                     measurement.blockingWaits += 1
                     measurement.blockingWaitCPUNs += cpu
-                    blockingWait = (wall0, wall1, cpu)
+                    wakeupRecorder.waitBlocked(from: wall0, to: wall1, cpu: cpu)
                 }
             }
             _ = processFdmonCompletions()
@@ -291,9 +288,8 @@ final class IOThreadLoop: @unchecked Sendable {
             record = nil
         }
         ready.removeAll(keepingCapacity: true)
-        if let wait = blockingWait, let event = wakeEvent, measurement.blockedWakeups.count < BlockedWakeup.limit {
-            measurement.blockedWakeups.append(BlockedWakeup(event: event.event, blockedNs: event.at - wait.start,
-                                                            wakeNs: event.dispatchedAt - event.at, cpuNs: wait.cpu))
+        if let wakeup = wakeupRecorder.wakeup, measurement.blockedWakeups.count < BlockedWakeup.limit {
+            measurement.blockedWakeups.append(wakeup)
         }
         decisions.iterationFinished(blockNs: blockNs)
         let cpuEnd = Sys.threadCPUNs()
@@ -406,8 +402,8 @@ final class IOThreadLoop: @unchecked Sendable {
                 if measured {
                     let issuedAt = table.slots[Int(id)].issuedAt
                     measurement.submissionPickup.record(popped - issuedAt, bytes: 0)
-                    noteEvent(at: issuedAt, .kick, dispatchedAt: popped)
-                    if kicked && blockingWait.map({ issuedAt <= $0.start }) ?? true {
+                    wakeupRecorder.dispatched(.kick, at: issuedAt, dispatchedAt: popped)
+                    if kicked && wakeupRecorder.cameWhileRunning(issuedAt) {
                         measurement.runningKickPickup.record(popped - issuedAt, bytes: 0)
                     }
                 }
@@ -435,7 +431,7 @@ final class IOThreadLoop: @unchecked Sendable {
                 slot.pointee.result = result
                 if measured, case .synthetic = target {
                     measurement.completionNotification.record(seen - slot.pointee.postedAt, bytes: 0)
-                    noteEvent(at: slot.pointee.postedAt, .completion, dispatchedAt: seen)
+                    wakeupRecorder.dispatched(.completion, at: slot.pointee.postedAt, dispatchedAt: seen)
                 }
                 if result < 0 { noteError(result) }
                 inFlight -= 1
@@ -443,14 +439,6 @@ final class IOThreadLoop: @unchecked Sendable {
             }
         }
         return syscallWall
-    }
-
-    /// An event dispatched in this iteration (a request's submission, a completion's post): if it came while the
-    /// thread was blocked, the earliest such one woke it.
-    @inline(__always)
-    private func noteEvent(at time: Int64, _ event: BlockedWakeup.Event, dispatchedAt: Int64) {
-        guard let wait = blockingWait, time > wait.start, time <= wait.end else { return }
-        if wakeEvent == nil || time < wakeEvent!.at { wakeEvent = (time, event, dispatchedAt) }
     }
 
     @inline(__always)

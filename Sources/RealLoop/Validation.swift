@@ -110,10 +110,8 @@ public enum Validation {
 
         /// What the report says about it.
         public var note: String {
-            let figures = costs.map { cost in
-                ["halt-after", "wakeup-cpu", "wakeup-halted-cpu", "completion-fd-latency"].contains(cost.key)
-                    ? "\(cost.key) \(CalibratedCost.ns(cost.median))" : "\(cost.key) p50 \(CalibratedCost.ns(cost.median))"
-            }
+            // A cost with a spread is a distribution: its median is a p50.
+            let figures = costs.map { "\($0.key) \($0.spread ? "p50 " : "")\(CalibratedCost.ns($0.median))" }
             let when = afterReplay ? "just before and just after the replay (two \(runtimeNs / 1_000_000) ms replays"
                 : "just before the replay (a \(runtimeNs / 1_000_000) ms replay"
             return "wake-ups measured \(when) with policy none): " + figures.joined(separator: ", ") + "; the simulation used them in place of the profile's"
