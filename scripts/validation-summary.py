@@ -3,17 +3,31 @@
 
 Usage: scripts/validation-summary.py OUT   (OUT written by scripts/validation-campaign.sh with RUNS=3)
 Per device and policy: the simulated value (or its range when it differs between runs), the mean of the measured
-values and the range of the errors over the three runs.
+values and the range of the errors over the three runs; then per synthetic run the host's wake-ups (the probes'
+against the replay's own) and, where `validate` simulated a second time with the replay's own wake-ups (CSV column
+`wakeups` = replay, since campaign 12), that simulation's errors beside the main one's.
 """
 import csv
 import statistics as st
 import sys
 
 D=sys.argv[1]
+
+
+def rows(path, simulation):
+    """The CSV's rows of one simulation, by metric: "main" (the probes' or the profile's), or "replay"."""
+    return {r['metric']: r for r in csv.DictReader(open(path))
+            if (r.get('wakeups') == 'replay') == (simulation == 'replay')}
+
+
+def main_rows(path):
+    return rows(path, 'main')
+
+
 for dev in ['synthetic','file']:
     print(f"\n{dev}\n| policy | IOPS sim / real (error %) | p50 µs sim / real (error %) | p99 error % | CPU % sim / real (error pp) | poll+dispatch CPU % sim / real | demerit | poll hit % sim / real | mean poll_ns µs sim / real |\n|---|---|---|---|---|---|---|---|---|")
     for p in ['none','busy','classic','poll-weight']:
-        runs=[{r['metric']:r for r in csv.DictReader(open(f"{D}/{dev}-{p}-{i}.csv"))} for i in (1,2,3)]
+        runs=[main_rows(f"{D}/{dev}-{p}-{i}.csv") for i in (1,2,3)]
         def col(m,scale=1,dec=1,kind='rel'):
             sims=[float(r[m]['simulated'])*scale for r in runs]; meas=[float(r[m]['measured'])*scale for r in runs]; errs=[float(r[m]['error']) for r in runs]
             simtxt = (f"{st.mean(sims):.{dec}f}" if max(sims)-min(sims) < 1e-9*max(1,abs(max(sims))) else f"{min(sims):.{dec}f}–{max(sims):.{dec}f}")
@@ -38,8 +52,25 @@ for log in sorted(glob.glob(f"{D}/synthetic-*.log")):
     probe = re.search(r"wakeup-cross-cpu p50 (\d+)ns.*?halt-after (\d+)ns, wakeup-halted p50 (\d+)ns", text)
     replay = re.search(r"wake-ups from a blocking wait: p50 (\d+) ns \(CPU \d+ ns\) for an event within (\d+) ns "
                        r"of blocking \(\d+ waits\), p50 (\d+) ns", text)
-    metrics = {r["metric"]: r for r in csv.DictReader(open(log[:-4] + ".csv"))}
+    metrics = main_rows(log[:-4] + ".csv")
     def states(match):
         return f"{int(match.group(1)) / 1e3:.1f} / {int(match.group(3)) / 1e3:.1f} / {int(match.group(2)) / 1e3:.1f}" if match else "–"
     print(f"| {os.path.basename(log)[10:-4]} | {states(probe)} | {states(replay)} | {float(metrics['iops']['error']):+.1f} "
           f"| {float(metrics['lat_p50_ns']['error']):+.1f} | {float(metrics['cpu_util']['error']):+.1f} |")
+
+# The second simulation (campaign 12 on): the replay's own wake-ups split at the probes' halt-after, against the
+# probes' (the host rows), and both simulations' errors.
+second = [path for path in sorted(glob.glob(f"{D}/synthetic-*.csv")) if rows(path, 'replay')]
+if second:
+    print("\nthe main simulation (probes) and the second (the replay's own wake-ups), synthetic device\n"
+          "| run | ready p50 µs probes / replay | halted p50 µs probes / replay | IOPS error % | p50 error % "
+          "| CPU error pp |\n|---|---|---|---|---|---|")
+    for path in second:
+        main, own = main_rows(path), rows(path, 'replay')
+        def host(metric):
+            r = main.get(metric)
+            return f"{float(r['simulated']) / 1e3:.1f} / {float(r['measured']) / 1e3:.1f}" if r else "–"
+        def both(metric):
+            return f"{float(main[metric]['error']):+.1f} / {float(own[metric]['error']):+.1f}"
+        print(f"| {os.path.basename(path)[10:-4]} | {host('wakeup_cross_cpu_p50_ns')} | {host('wakeup_halted_p50_ns')} "
+              f"| {both('iops')} | {both('lat_p50_ns')} | {both('cpu_util')} |")

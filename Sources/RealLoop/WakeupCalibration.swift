@@ -13,27 +13,28 @@ extension Calibrator {
         /// Guest submission to IOThread pop, for kicks that reached the IOThread while it ran.
         public var runningKickPickup: LatencySeries
 
-        /// The profile keys it gives: `wakeupCosts`; `fd-event-signal`, the kicks' cost beyond `plainWriteNs` (an
-        /// eventfd write with no POLL_ADD armed): the waker pays for the wake-up too, on this VM its write takes
-        /// microseconds while a POLL_ADD is armed on the eventfd (finding 12), an interrupt to the IOThread's CPU,
-        /// which the simulator adds to a kick, and to a completion a vCPU posts, when a POLL_ADD is armed; and, with
-        /// 50 kicks or more that reached the thread while it ran, `fd-event-latency`: their pickup minus the eventfd
-        /// read that follows the interrupt (`plainReadNs`). The micro-benchmark's spinning waiter saw its CQEs
-        /// 21-23 µs after the write, while replays' IOThreads picked their kicks up after 16-27 µs, moving from run
-        /// to run.
-        public func costs(plainWriteNs: Double, plainReadNs: Double, micro: String = "", fdEventMicro: String = "")
-            -> [CalibratedCost] {
+        /// The profile keys it gives: `wakeupCosts` (fitted, or split at `haltAfterNs` when given); `fd-event-signal`,
+        /// the kicks' cost beyond `plainWriteNs` (an eventfd write with no POLL_ADD armed): the waker pays for the
+        /// wake-up too, on this VM its write takes microseconds while a POLL_ADD is armed on the eventfd (finding 12),
+        /// an interrupt to the IOThread's CPU, which the simulator adds to a kick, and to a completion a vCPU posts,
+        /// when a POLL_ADD is armed; and `fd-event-latency`: the pickup of kicks that reached the thread while it ran
+        /// minus the eventfd read that follows the interrupt (`plainReadNs`). The micro-benchmark's spinning waiter
+        /// saw its CQEs 21-23 µs after the write, while replays' IOThreads picked their kicks up after 16-27 µs,
+        /// moving from run to run. Each of the two needs 50 kicks (a busy-polling replay has next to none).
+        public func costs(plainWriteNs: Double, plainReadNs: Double, micro: String = "", fdEventMicro: String = "",
+                          haltAfterNs: Int64? = nil) -> [CalibratedCost] {
             func percentiles(_ series: LatencySeries, minus offset: Double) -> (median: Double, p90: Double, p99: Double) {
                 (max(0, Double(series.percentile(50)) - offset), max(0, Double(series.percentile(90)) - offset),
                  max(0, Double(series.percentile(99)) - offset))
             }
-            let kick = percentiles(kickWrite, minus: plainWriteNs)
-            var costs = wakeupCosts(wakeups, micro: micro) + [
-                CalibratedCost(key: "fd-event-signal", median: kick.median, p99: kick.p99, samples: kickWrite.count,
-                               p90: kick.p90, spread: true,
-                               method: "the same replay: the guest's kick (median \(kickWrite.percentile(50))ns, push to the end of its eventfd write) minus an eventfd write with no POLL_ADD armed"),
-            ]
-            if runningKickPickup.count >= 50 {
+            var costs = haltAfterNs.map { Calibrator.wakeupCosts(wakeups, splitAt: $0) } ?? wakeupCosts(wakeups, micro: micro)
+            if kickWrite.count >= Self.minimumKicks {
+                let kick = percentiles(kickWrite, minus: plainWriteNs)
+                costs.append(CalibratedCost(key: "fd-event-signal", median: kick.median, p99: kick.p99, samples: kickWrite.count,
+                                            p90: kick.p90, spread: true,
+                                            method: "the same replay: the guest's kick (median \(kickWrite.percentile(50))ns, push to the end of its eventfd write) minus an eventfd write with no POLL_ADD armed"))
+            }
+            if runningKickPickup.count >= Self.minimumKicks {
                 let pickup = percentiles(runningKickPickup, minus: plainReadNs)
                 costs.append(CalibratedCost(key: "fd-event-latency", median: pickup.median, p99: pickup.p99,
                                             samples: runningKickPickup.count, p90: pickup.p90, spread: true,
@@ -41,6 +42,8 @@ extension Calibrator {
             }
             return costs
         }
+
+        static let minimumKicks = 50
     }
 
     /// A short replay of 4 KiB reads at queue depth 1 with policy none on the synthetic device (20 µs): the IOThread
@@ -103,5 +106,27 @@ extension Calibrator {
                                         method: "0: too few kicks woke a blocked IOThread in the replay (\(kicks.count)) to tell a completion's wake-up from a kick's"))
         }
         return costs
+    }
+
+    /// The wake-up keys from blocking waits split at a given threshold instead of a fitted one: the host's
+    /// wake-ups during a replay, in the two states a simulation with halt-after `haltAfterNs` tells apart (all in
+    /// the ready one when it is 0). A state with fewer than `minimumPerState` waits is left out, so that the
+    /// profile keeps its value: a policy that polls long before it blocks has its waits in one state only.
+    public static func wakeupCosts(_ wakeups: [BlockedWakeup], splitAt haltAfterNs: Int64,
+                                   minimumPerState: Int = 20) -> [CalibratedCost] {
+        let usable = wakeups.filter { $0.blockedNs >= HaltFit.settleNs }
+        let split = haltAfterNs > 0 ? haltAfterNs : Int64.max
+        let states = [("wakeup-cross-cpu", "wakeup-cpu", usable.filter { $0.blockedNs < split }, "before"),
+                      ("wakeup-halted", "wakeup-halted-cpu", usable.filter { $0.blockedNs >= split }, "after")]
+        return states.flatMap { latencyKey, cpuKey, group, side -> [CalibratedCost] in
+            guard group.count >= minimumPerState else { return [] }
+            let wake = summarize(group.map { Double($0.wakeNs) })
+            let cpu = summarize(group.map { Double($0.cpuNs) }).median
+            let method = "the replay's own blocking waits ended by an event \(side) halt-after (\(CalibratedCost.ns(Double(haltAfterNs))))"
+            return [CalibratedCost(key: latencyKey, median: wake.median, p99: wake.p99, samples: wake.samples,
+                                   p90: wake.p90, spread: true, method: method + ", from the event to its dispatch"),
+                    CalibratedCost(key: cpuKey, median: cpu, p99: cpu, samples: group.count, spread: false,
+                                   method: method + ": the IOThread's CLOCK_THREAD_CPUTIME_ID inside one")]
+        }
     }
 }

@@ -38,6 +38,17 @@ final class CalibrationValidationTests: XCTestCase {
         let flat = wakeups.map { BlockedWakeup(event: $0.event, blockedNs: $0.blockedNs, wakeNs: 20_000, cpuNs: 5_000) }
         XCTAssertNil(HaltFit(flat))
         XCTAssertEqual(Calibrator.wakeupCosts(flat, micro: "").first { $0.key == "halt-after" }?.median, 0)
+        // Split at a given halt-after (a simulation's, 20 µs here): the states as that simulation tells them apart,
+        // whatever the fit would say. Waits within the first 2 µs are left out as in the fit.
+        let split = Calibrator.wakeupCosts(wakeups, splitAt: 20_000)
+        func splitMedian(_ key: String) -> Double? { split.first { $0.key == key }?.median }
+        XCTAssertEqual(split.map(\.key), ["wakeup-cross-cpu", "wakeup-cpu", "wakeup-halted", "wakeup-halted-cpu"])
+        XCTAssertEqual(split.first?.samples, (20_000 - 2_000) / 50)
+        XCTAssertEqual(splitMedian("wakeup-cross-cpu"), 35_000)  // 180 waits before 11 µs, 180 after: the upper median
+        XCTAssertEqual(splitMedian("wakeup-halted"), 36_000)
+        // Halt-after 0 (one state): every wait in the ready one. A state with fewer than 20 waits is left out.
+        XCTAssertEqual(Calibrator.wakeupCosts(wakeups, splitAt: 0).map(\.key), ["wakeup-cross-cpu", "wakeup-cpu"])
+        XCTAssertEqual(Calibrator.wakeupCosts(wakeups, splitAt: 2_900).map(\.key), ["wakeup-halted", "wakeup-halted-cpu"])
     }
 
     func testDemeritIsTheRMSQuantileDistanceOverTheMean() {
@@ -118,9 +129,26 @@ final class CalibrationValidationTests: XCTestCase {
                       "\(report.notes)")
         XCTAssertTrue(report.notes.first?.contains("wakeup-cross-cpu p50 ") == true, "\(report.notes)")
         XCTAssertLessThan(report.simulated.latency_ns.p50, 1_000_000)
-        // Without the probes the profile's wake-ups stand.
+        XCTAssertEqual(report.wakeupsFrom, "probes")
+        // The probes' and the replay's wake-ups side by side: both tens of microseconds.
+        let host = try XCTUnwrap(report.replayWakeups?.host.first { $0.metric == "wakeup_halted_p50_ns" })
+        XCTAssertLessThan(host.simulated, 1_000_000)
+        XCTAssertLessThan(host.measured, 1_000_000)
+        // Without the probes the profile's wake-ups stand, and the second simulation takes the replay's own.
         let kept = try Validation.run(configuration, setup: ReplaySetup(device: .synthetic))
+        XCTAssertEqual(kept.wakeupsFrom, "profile")
         XCTAssertGreaterThan(kept.simulated.latency_ns.p50, 5_000_000)
+        let second = try XCTUnwrap(kept.replayWakeups)
+        XCTAssertLessThan(second.simulated.latency_ns.p50, 1_000_000)
+        XCTAssertLessThan(try XCTUnwrap(second.costs["wakeup-halted"]), 1_000_000)
+        XCTAssertTrue(second.host.isEmpty, "no probes, nothing to set the replay's wake-ups against")
+        let secondIOPS = try XCTUnwrap(second.metrics.first { $0.metric == "iops" })
+        XCTAssertEqual(secondIOPS.measured, kept.measured.iops)
+        XCTAssertEqual(secondIOPS.simulated, second.simulated.iops)
+        XCTAssertTrue(kept.table().contains("sim, replay's wake-ups"))
+        let rows = kept.csv().split(separator: "\n").dropFirst()
+        XCTAssertEqual(rows.filter { $0.hasSuffix(",replay") }.count, second.metrics.count)
+        XCTAssertEqual(rows.filter { $0.hasSuffix(",profile") }.count, kept.metrics.count)
     }
 
     func testValidateComparesSimulationAndReplay() throws {
@@ -138,6 +166,7 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertEqual(report.simulated.seed, report.measured.seed)
         XCTAssertNotNil(report.latenessP50)
         XCTAssertTrue(report.table().contains("demerit"))
-        XCTAssertEqual(report.csv().split(separator: "\n").count, report.metrics.count + 1)
+        let second = report.replayWakeups.map { $0.metrics.count + $0.host.count } ?? 0
+        XCTAssertEqual(report.csv().split(separator: "\n").count, report.metrics.count + second + 1)
     }
 }
