@@ -108,6 +108,11 @@ final class DriverThread: @unchecked Sendable {
         /// Synthetic device: how long each submission of completion posts (MSG_RINGs to the backend ring) took; with
         /// a POLL_ADD armed on the backend ring's fd, mostly the interrupt to the IOThread's CPU (finding 12).
         var postSubmits = LatencySeries()
+        /// Synthetic device: from the IOThread preparing a request's MSG_RING to the device model noticing it, in
+        /// this thread's loop: time the device's latency does not count, which a real device's would.
+        var deviceArrivals = LatencySeries()
+        /// From the IOThread pushing a completion onto the used ring to this thread seeing it.
+        var usedDeliveries = LatencySeries()
         var submitted = 0
         var failure: Error?
     }
@@ -247,6 +252,8 @@ final class DriverThread: @unchecked Sendable {
         slot.pointee.bytes = Int32(config.bs)
         slot.pointee.offset = nextOffset(job)
         slot.pointee.result = 0
+        slot.pointee.deviceSubmittedAt = 0
+        slot.pointee.usedPushedAt = 0
         jobs[job].inFlight += 1
         result.submitted += 1
         let issuedAt = Sys.monotonicNs()
@@ -277,6 +284,7 @@ final class DriverThread: @unchecked Sendable {
         let slot = table.slots[id]
         let job = Int(slot.job)
         if window.contains(seenAt) {
+            if slot.usedPushedAt > 0 { result.usedDeliveries.record(seenAt - slot.usedPushedAt, bytes: 0) }
             let latency = seenAt - slot.issuedAt
             result.total.record(latency, bytes: Int(slot.bytes))
             result.perJob[jobs[job].configIndex].record(latency, bytes: Int(slot.bytes))
@@ -299,11 +307,13 @@ final class DriverThread: @unchecked Sendable {
 
     private func deviceStep(_ now: Int64) throws {
         guard let ring = deviceRing else { return }
-        while let (userData, result) = ring.popCompletion() {
+        while let (userData, posted) = ring.popCompletion() {
             guard userData < UInt64(table.count) else {
-                if result < 0 { throw SystemError("IORING_OP_MSG_RING", errno: -result, detail: "to the IOThread") }
+                if posted < 0 { throw SystemError("IORING_OP_MSG_RING", errno: -posted, detail: "to the IOThread") }
                 continue
             }
+            let submittedAt = table.slots[Int(userData)].deviceSubmittedAt
+            if submittedAt > 0 && window.contains(now) { result.deviceArrivals.record(now - submittedAt, bytes: 0) }
             arrive(Int(userData), at: now)
         }
         while let next = events.first, next.time <= now {

@@ -407,7 +407,7 @@ final class IOThreadLoop: @unchecked Sendable {
                         measurement.runningKickPickup.record(popped - issuedAt, bytes: 0)
                     }
                 }
-                try prepare(Int(id))
+                try prepare(Int(id), measured: measured)
                 submitted += 1
             }
             if submitted > 0 {
@@ -435,6 +435,7 @@ final class IOThreadLoop: @unchecked Sendable {
                 }
                 if result < 0 { noteError(result) }
                 inFlight -= 1
+                if measured { slot.pointee.usedPushedAt = Sys.monotonicNs() }
                 queues[Int(slot.pointee.queue)].used.push(UInt32(id))
             }
         }
@@ -442,7 +443,7 @@ final class IOThreadLoop: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func prepare(_ id: Int) throws {
+    private func prepare(_ id: Int, measured: Bool) throws {
         let slot = table.slots[id]
         switch target {
         case .file(let fd):
@@ -454,6 +455,7 @@ final class IOThreadLoop: @unchecked Sendable {
                                         userData: UInt64(id))
             }
         case .synthetic(let deviceRingFd):
+            if measured { table.slots[id].deviceSubmittedAt = Sys.monotonicNs() }
             try backend.prepareMessage(to: deviceRingFd, result: 0, userData: UInt64(id))
         }
     }

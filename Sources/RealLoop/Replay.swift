@@ -68,6 +68,10 @@ public struct ReplayReport: Sendable {
     /// Synthetic device only: from the device posting a completion to the IOThread dispatching it (the completion
     /// path's own latency: a poll hit when the thread polls, a wake-up when it blocks).
     public var completionNotification: LatencySeries?
+    /// Synthetic device: from the IOThread's MSG_RING to the device model noticing the request (`Driver`).
+    public var deviceArrival: LatencySeries?
+    /// From the IOThread's push onto the used ring to the guest seeing the completion.
+    public var usedDelivery = LatencySeries()
     /// From the guest's submission to the IOThread popping the request from the virtqueue.
     public var submissionPickup: LatencySeries = LatencySeries()
     /// `submissionPickup` of the requests whose kick reached the IOThread while it ran (not blocked).
@@ -210,7 +214,8 @@ public enum Replay {
                             blockingWaitCPUShare: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.spanNs)),
                             blockingWaitCPUNs: ratio(Double(measurement.blockingWaitCPUNs), Double(measurement.blockingWaits)),
                             completionNotification: file == nil ? measurement.completionNotification : nil,
-                            submissionPickup: measurement.submissionPickup,
+                            deviceArrival: file == nil ? outcome.deviceArrivals : nil,
+                            usedDelivery: outcome.usedDeliveries, submissionPickup: measurement.submissionPickup,
                             runningKickPickup: measurement.runningKickPickup,
                             blockedWakeups: measurement.blockedWakeups,
                             notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,

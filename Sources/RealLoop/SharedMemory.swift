@@ -114,6 +114,11 @@ struct RequestSlot {
     var result: Int32 = 0
     /// Synthetic device: when the device model posted the completion (CLOCK_MONOTONIC ns).
     var postedAt: Int64 = 0
+    /// Synthetic device, measured window: when the IOThread prepared the request's MSG_RING to the device model,
+    /// just before its submission (0: not stamped).
+    var deviceSubmittedAt: Int64 = 0
+    /// Measured window: when the IOThread pushed the completion onto the used ring (0: not stamped).
+    var usedPushedAt: Int64 = 0
 }
 
 /// The request slots shared by the driver thread and the IOThread, with an aligned data buffer per slot for the

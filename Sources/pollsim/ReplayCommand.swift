@@ -101,8 +101,15 @@ struct ReplayOptions: ParsableArguments {
         let running = report.runningKickPickup
         let kicked = running.count > 0 ? "; kicks that reached it running p50 \(running.percentile(50)) ns over \(running.count)" : ""
         StandardError.write("replay: guest submission to IOThread pop p50 \(pickup.percentile(50)) ns, p90 \(pickup.percentile(90)) ns, p99 \(pickup.percentile(99)) ns\(kicked)\n")
+        if let arrival = report.deviceArrival, arrival.count > 0 {
+            StandardError.write("replay: IOThread submission to synthetic device arrival p50 \(arrival.percentile(50)) ns, p90 \(arrival.percentile(90)) ns, p99 \(arrival.percentile(99)) ns\n")
+        }
         if let notification = report.completionNotification {
             StandardError.write("replay: device completion to IOThread dispatch p50 \(notification.percentile(50)) ns, p90 \(notification.percentile(90)) ns, p99 \(notification.percentile(99)) ns\n")
+        }
+        let delivery = report.usedDelivery
+        if delivery.count > 0 {
+            StandardError.write("replay: IOThread used-ring push to guest completion p50 \(delivery.percentile(50)) ns, p90 \(delivery.percentile(90)) ns, p99 \(delivery.percentile(99)) ns\n")
         }
         if let fit = HaltFit(report.blockedWakeups) {
             func median(_ group: [BlockedWakeup], _ value: KeyPath<BlockedWakeup, Int64>) -> Int64 {

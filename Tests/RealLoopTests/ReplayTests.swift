@@ -73,6 +73,13 @@ final class ReplayTests: XCTestCase {
             XCTAssertGreaterThan(report.result.latency_ns.p50, 10_000, "\(policy)")
             // Every completion is posted by the driver thread and timed (finding 12's measurement).
             XCTAssertGreaterThan(report.postSubmit.count, 0, "\(policy)")
+            // The stages around the device are timed for every measured request, and each is a part of its
+            // latency: the device's 20 µs median is not among them.
+            let arrival = try XCTUnwrap(report.deviceArrival)
+            XCTAssertEqual(Double(arrival.count), Double(report.latency.count), accuracy: 0.05 * Double(report.latency.count))
+            XCTAssertEqual(Double(report.usedDelivery.count), Double(report.latency.count), accuracy: 0.05 * Double(report.latency.count))
+            XCTAssertLessThan(report.submissionPickup.percentile(50) + arrival.percentile(50) + report.usedDelivery.percentile(50),
+                              report.result.latency_ns.p50, "\(policy)")
             if policy == .none {
                 XCTAssertEqual(report.result.iothreads[0].poll.hit_rate, 0)
                 // Without polling, every request kicks, and every kick is timed.
@@ -112,6 +119,8 @@ final class ReplayTests: XCTestCase {
                                         setup: ReplaySetup(device: .path(path)))
             assertSane(report)
             XCTAssertNil(report.lateness)
+            XCTAssertNil(report.deviceArrival)
+            XCTAssertGreaterThan(report.usedDelivery.count, 0)
         }
     }
 
