@@ -48,12 +48,13 @@ public struct ImportOptions: Sendable, Equatable {
 public struct ImportSummary: Sendable, Equatable {
     /// Input lines read.
     public var lines = 0
-    /// Records produced.
-    public var records = 0
-    public var reads = 0
-    public var writes = 0
-    public var readBytes: Int64 = 0
-    public var writeBytes: Int64 = 0
+    /// Records produced, by operation.
+    public var operations = OperationCounts()
+    public var records: Int { operations.records }
+    public var reads: Int { operations.reads }
+    public var writes: Int { operations.writes }
+    public var readBytes: Int64 { operations.readBytes }
+    public var writeBytes: Int64 { operations.writeBytes }
     /// Records with a known completion latency.
     public var withLatency = 0
     /// Malformed lines skipped under `skipBad`.
@@ -67,14 +68,7 @@ public struct ImportSummary: Sendable, Equatable {
     public init() {}
 
     mutating func count(_ record: TraceRecord) {
-        records += 1
-        if record.op == .read {
-            reads += 1
-            readBytes += Int64(record.length)
-        } else {
-            writes += 1
-            writeBytes += Int64(record.length)
-        }
+        operations.add(record)
         if record.latency != nil { withLatency += 1 }
     }
 }

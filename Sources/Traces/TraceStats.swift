@@ -74,8 +74,8 @@ public struct TraceStats: Codable, Sendable, Equatable {
     }
 
     struct Accumulator {
-        var records = 0, reads = 0, writes = 0
-        var readBytes: Int64 = 0, writeBytes: Int64 = 0, lastLength: Int64 = 0
+        var operations = OperationCounts()
+        var lastLength: Int64 = 0
         var first: Int64 = 0, previous: Int64 = 0
         var sizes = LogHistogram(), gaps = LogHistogram(), latencies = LogHistogram()
         var disks: [DiskCount] = []
@@ -84,16 +84,9 @@ public struct TraceStats: Codable, Sendable, Equatable {
         var otherDisks = 0
 
         mutating func add(_ record: TraceRecord) {
-            if records == 0 { first = record.time } else { gaps.record(record.time - previous) }
+            if operations.records == 0 { first = record.time } else { gaps.record(record.time - previous) }
             previous = record.time
-            records += 1
-            if record.op == .read {
-                reads += 1
-                readBytes += Int64(record.length)
-            } else {
-                writes += 1
-                writeBytes += Int64(record.length)
-            }
+            operations.add(record)
             lastLength = Int64(record.length)
             sizes.record(Int64(record.length))
             if let latency = record.latency { latencies.record(latency) }
@@ -113,6 +106,8 @@ public struct TraceStats: Codable, Sendable, Equatable {
         }
 
         func stats(file: String) -> TraceStats {
+            let (records, reads, writes) = (operations.records, operations.reads, operations.writes)
+            let (readBytes, writeBytes) = (operations.readBytes, operations.writeBytes)
             let duration = records > 0 ? previous - first : 0
             let seconds = Double(duration) / 1e9
             let rate = records >= 2 && duration > 0 ? Double(records - 1) / seconds : 0
