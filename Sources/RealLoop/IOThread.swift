@@ -403,7 +403,9 @@ final class IOThreadLoop: @unchecked Sendable {
                     let issuedAt = table.slots[Int(id)].issuedAt
                     measurement.submissionPickup.record(popped - issuedAt, bytes: 0)
                     wakeupRecorder.dispatched(.kick, at: issuedAt, dispatchedAt: popped)
-                    if kicked && wakeupRecorder.cameWhileRunning(issuedAt) {
+                    if !kicked {
+                        measurement.polledPickup.record(popped - issuedAt, bytes: 0)
+                    } else if wakeupRecorder.cameWhileRunning(issuedAt) {
                         measurement.runningKickPickup.record(popped - issuedAt, bytes: 0)
                     }
                 }

@@ -44,6 +44,8 @@ struct IOThreadMeasurement {
     /// The same for requests whose kick reached the thread while it ran (before its wait, or with no blocking wait):
     /// the kick's POLL_ADD completion is task_work, and the thread gets going when its interrupt lands (finding 11).
     var runningKickPickup = LatencySeries()
+    /// The same for requests that polling found (no kick): the guest's push crossing to this CPU's caches.
+    var polledPickup = LatencySeries()
     /// Blocking waits that a kick or a completion ended (at most `BlockedWakeup.limit`).
     var blockedWakeups: [BlockedWakeup] = []
     var counters = LoopCounters()

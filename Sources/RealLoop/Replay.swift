@@ -76,6 +76,8 @@ public struct ReplayReport: Sendable {
     public var submissionPickup: LatencySeries = LatencySeries()
     /// `submissionPickup` of the requests whose kick reached the IOThread while it ran (not blocked).
     public var runningKickPickup: LatencySeries = LatencySeries()
+    /// `submissionPickup` of the requests that polling found (no kick).
+    public var polledPickup: LatencySeries = LatencySeries()
     /// The IOThread's blocking waits that a kick or a completion ended: its wake-up by how long it had been blocked.
     public var blockedWakeups: [BlockedWakeup] = []
     /// Things the user should know about how the scenario was mapped onto the real loop.
@@ -216,7 +218,7 @@ public enum Replay {
                             completionNotification: file == nil ? measurement.completionNotification : nil,
                             deviceArrival: file == nil ? outcome.deviceArrivals : nil,
                             usedDelivery: outcome.usedDeliveries, submissionPickup: measurement.submissionPickup,
-                            runningKickPickup: measurement.runningKickPickup,
+                            runningKickPickup: measurement.runningKickPickup, polledPickup: measurement.polledPickup,
                             blockedWakeups: measurement.blockedWakeups,
                             notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,
                             handlerNames: loop.handlerNames)

@@ -37,25 +37,27 @@ public struct ValidationReport: Codable, Sendable {
     public var notes: [String]
     /// Where the simulation's wake-up costs came from: "probes" (measured around the replay) or "profile".
     public var wakeupsFrom: String = "profile"
-    /// The simulation again with the wake-ups the replay itself met, when it met enough.
-    public var replayWakeups: ReplayWakeupCheck?
+    /// The simulation again with the host costs the replay itself met, when it met enough.
+    public var replayCosts: ReplayCostCheck?
 }
 
-/// The scenario simulated a second time with the host's wake-ups as the replay met them: its blocking waits split at
-/// the simulation's halt-after, and its kicks (`Calibrator.WakeupProbe.costs`).
+/// The scenario simulated a second time with the host's costs as the replay met them: its blocking waits split at
+/// the simulation's halt-after, its kicks (`Calibrator.WakeupProbe.costs`), and its cross-CPU handoffs
+/// (`Calibrator.handoffCosts`).
 ///
 /// Why: on this kind of VM the host changes its wake-up regime from one second to the next (docs/validation.md,
-/// finding 15), so wake-ups measured around a replay can miss the ones inside it. The main comparison is a
-/// prediction from the probes; this one is a diagnosis: what is left of the error when the host's costs are the
-/// replay's own, which is the model's. It cannot be a prediction, since it takes its inputs from the measurement.
-public struct ReplayWakeupCheck: Codable, Sendable {
+/// finding 15), and where it runs the two vCPUs, which sets what a cache line takes to cross (finding 16), so costs
+/// measured around a replay can miss the ones inside it. The main comparison is a prediction from the probes and
+/// the profile; this one is a diagnosis: what is left of the error when the host's costs are the replay's own,
+/// which is the model's. It cannot be a prediction, since it takes its inputs from the measurement.
+public struct ReplayCostCheck: Codable, Sendable {
     /// The profile keys replaced and the replay's medians (ns).
     public var costs: [String: Double]
     /// The comparison with this simulation, as the report's `metrics`.
     public var metrics: [ValidationMetric]
     public var simulated: RunResult
-    /// Per wake-up latency that the probes and the replay both measured: the probes' p50 (what the main simulation
-    /// used) as `simulated`, the replay's as `measured`: how far the host moved between them.
+    /// Per key replaced: what the main simulation used (the probes' p50, or the profile's constant) as `simulated`,
+    /// the replay's own as `measured`: how far the host moved between them.
     public var host: [ValidationMetric]
 }
 
@@ -272,40 +274,44 @@ public enum Validation {
         var report = compare(simulated: simulated, replay: measured, device: setup.device)
         report.notes.insert(contentsOf: notes, at: 0)
         report.wakeupsFrom = probeCosts == nil ? "profile" : "probes"
-        report.replayWakeups = try checkWithReplayWakeups(prepared, replay: measured, device: setup.device,
+        report.replayCosts = try checkWithReplayCosts(prepared, replay: measured, device: setup.device,
                                                           probeCosts: probeCosts ?? [])
         return report
     }
 
-    /// `ReplayWakeupCheck`: nil when the replay met too few blocking waits and kicks to replace any key (a
-    /// busy-polling policy).
-    static func checkWithReplayWakeups(_ prepared: ModelConfiguration, replay: ReplayReport, device: ReplaySetup.Device,
-                                       probeCosts: [CalibratedCost]) throws -> ReplayWakeupCheck? {
+    /// `ReplayCostCheck`: nil when the replay met too few blocking waits, kicks and requests to replace any key.
+    static func checkWithReplayCosts(_ prepared: ModelConfiguration, replay: ReplayReport, device: ReplaySetup.Device,
+                                       probeCosts: [CalibratedCost]) throws -> ReplayCostCheck? {
         let haltAfter = prepared.profile.haltAfter.distribution
         let own = Calibrator.WakeupProbe(wakeups: replay.blockedWakeups, kickWrite: replay.kickWrite,
                                          runningKickPickup: replay.runningKickPickup)
             .costs(plainWriteNs: prepared.profile.guestKick.mean, plainReadNs: prepared.profile.eventfdRead.mean,
                    haltAfterNs: Int64((haltAfter.constantValue ?? haltAfter.mean).rounded()))
+            + Calibrator.handoffCosts(polledPickup: replay.polledPickup, usedDelivery: replay.usedDelivery)
         guard !own.isEmpty else { return nil }
         var configuration = prepared
         configuration.profile.replace(with: own)
         let simulated = try simulate(configuration)
+        // What the first simulation used: the probes' median, or the profile's constant.
         let probes = Dictionary(probeCosts.map { ($0.key, $0.median) }, uniquingKeysWith: { first, _ in first })
-        let host = own.filter(\.spread).compactMap { cost in
-            probes[cost.key].map { probe in
+        func used(_ key: String) -> Double? {
+            probes[key] ?? HostProfile.parameter(named: key).flatMap { prepared.profile[keyPath: $0.keyPath].distribution.constantValue }
+        }
+        let host = own.compactMap { cost in
+            used(cost.key).map { probe in
                 ValidationMetric(metric: cost.key.replacingOccurrences(of: "-", with: "_") + "_p50_ns", simulated: probe,
                                  measured: cost.median, error: cost.median == 0 ? 0 : (probe - cost.median) / cost.median * 100,
                                  errorUnit: "%", target: nil)
             }
         }
-        return ReplayWakeupCheck(costs: Dictionary(own.map { ($0.key, $0.median) }, uniquingKeysWith: { first, _ in first }),
+        return ReplayCostCheck(costs: Dictionary(own.map { ($0.key, $0.median) }, uniquingKeysWith: { first, _ in first }),
                                  metrics: compare(simulated: simulated, replay: replay, device: device).metrics,
                                  simulated: simulated.result, host: host)
     }
 }
 
 extension ValidationReport {
-    /// A fixed-width table: metric, simulated, measured, error, target; with `replayWakeups`, the second
+    /// A fixed-width table: metric, simulated, measured, error, target; with `replayCosts`, the second
     /// simulation and its error beside them, and the host's wake-ups (the probes' against the replay's own) below.
     public func table() -> String {
         var lines = ["validation: scenario \"\(scenario)\", seed \(seed), policy \(policy), device \(device)"]
@@ -313,19 +319,19 @@ extension ValidationReport {
             lines.append("synthetic device completion lateness: p50 \(latenessP50) ns, p99 \(latenessP99) ns")
         }
         lines.append("")
-        let second = Dictionary((replayWakeups?.metrics ?? []).map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })
+        let second = Dictionary((replayCosts?.metrics ?? []).map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })
         var header = ["metric", "simulated", "measured", "error", "target", ""]
-        if replayWakeups != nil { header += ["sim, replay's wake-ups", "error"] }
+        if replayCosts != nil { header += ["sim, replay's costs", "error"] }
         var rows: [[String]] = [header]
         for m in metrics {
             let verdict = m.withinTarget.map { $0 ? "ok" : "MISS" } ?? ""
             var row = [m.metric, cell(m, m.simulated), cell(m, m.measured), errorText(m), targetText(m), verdict]
-            if replayWakeups != nil { row += second[m.metric].map { [cell($0, $0.simulated), errorText($0)] } ?? ["", ""] }
+            if replayCosts != nil { row += second[m.metric].map { [cell($0, $0.simulated), errorText($0)] } ?? ["", ""] }
             rows.append(row)
         }
-        if let host = replayWakeups?.host, !host.isEmpty {
+        if let host = replayCosts?.host, !host.isEmpty {
             rows.append(Array(repeating: "", count: header.count))
-            rows.append(["host wake-ups, p50", "probes", "replay"] + Array(repeating: "", count: header.count - 3))
+            rows.append(["host costs, p50", "used", "replay"] + Array(repeating: "", count: header.count - 3))
             for m in host {
                 rows.append([m.metric, cell(m, m.simulated), cell(m, m.measured), errorText(m)]
                             + Array(repeating: "", count: header.count - 4))
@@ -342,7 +348,7 @@ extension ValidationReport {
         }
         lines.append("")
         lines.append("wake-ups simulated with: \(wakeupsFrom == "probes" ? "the probes around the replay" : "the profile's")"
-                     + (replayWakeups == nil ? "" : "; \"replay's wake-ups\": simulated again with the replay's own (a diagnosis, not a prediction)"))
+                     + (replayCosts == nil ? "" : "; \"replay's costs\": simulated again with the wake-ups and cross-CPU handoffs the replay itself met (a diagnosis, not a prediction)"))
         for note in notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -382,13 +388,13 @@ extension ValidationReport {
         return text
     }
 
-    /// CSV: one row per metric, with the scenario, policy and device repeated (tidy data). `wakeups` says which
+    /// CSV: one row per metric, with the scenario, policy and device repeated (tidy data). `costs` says which
     /// simulation a row compares: "probes" or "profile" (the report's `metrics`, and the host rows, whose simulated
-    /// side is the probes'), "replay" (`replayWakeups.metrics`).
+    /// side is the probes'), "replay" (`replayCosts.metrics`).
     public func csv(header: Bool = true) -> String {
-        var text = header ? "scenario,seed,policy,device,metric,simulated,measured,error,error_unit,target,wakeups\n" : ""
-        let rows = metrics.map { ($0, wakeupsFrom) } + (replayWakeups?.host ?? []).map { ($0, wakeupsFrom) }
-            + (replayWakeups?.metrics ?? []).map { ($0, "replay") }
+        var text = header ? "scenario,seed,policy,device,metric,simulated,measured,error,error_unit,target,costs\n" : ""
+        let rows = metrics.map { ($0, wakeupsFrom) } + (replayCosts?.host ?? []).map { ($0, wakeupsFrom) }
+            + (replayCosts?.metrics ?? []).map { ($0, "replay") }
         for (m, wakeups) in rows {
             text += ResultFormatter.csvRecord([scenario, "\(seed)", policy, device, m.metric, "\(m.simulated)",
                                                "\(m.measured)", "\(m.error)", m.errorUnit, m.target.map { "\($0)" } ?? "",

@@ -50,18 +50,23 @@ extension Calibrator {
     /// blocks before nearly every completion, at every idle time the device's latency spreads over, and the real
     /// loop records each blocking wait that an event ended (`BlockedWakeup`), measured by the real loop itself.
     public static func replayWakeups(runtimeNs: Int64) throws -> WakeupProbe {
-        let configuration = ModelConfiguration(
-            name: "calibrate-wakeups", seed: 1, runtime: runtimeNs, rampTime: 50_000_000, profile: .bareMetal,
-            devices: [DeviceConfig(id: "synthetic", readLatency: try .lognormal(median: 20_000, p99: 60_000))],
-            iothreads: [IOThreadConfig(id: "iothread0", policy: .none, fdmon: .ioUring)],
-            disks: [DiskConfig(id: "vda", device: "synthetic", iothread: "iothread0", aio: .ioUring)],
-            jobs: [JobConfig(name: "probe", disk: "vda", rw: .randread, bs: 4096, iodepth: 1)])
-        let report = try Replay.run(configuration, setup: ReplaySetup(device: .synthetic))
+        let report = try Replay.run(probeConfiguration(runtimeNs: runtimeNs), setup: ReplaySetup(device: .synthetic))
         guard !report.blockedWakeups.isEmpty, report.kickWrite.count > 0 else {
             throw ReplayError(.system, "the wake-up replay measured no blocking wait ended by an event")
         }
         return WakeupProbe(wakeups: report.blockedWakeups, kickWrite: report.kickWrite,
                            runningKickPickup: report.runningKickPickup)
+    }
+
+    /// The calibration's replays: 4 KiB reads at queue depth 1 with policy none on a 20 µs synthetic device.
+    static func probeConfiguration(runtimeNs: Int64) -> ModelConfiguration {
+        ModelConfiguration(
+            name: "calibrate-wakeups", seed: 1, runtime: runtimeNs, rampTime: 50_000_000, profile: .bareMetal,
+            // A literal, valid lognormal.
+            devices: [DeviceConfig(id: "synthetic", readLatency: try! .lognormal(median: 20_000, p99: 60_000))],
+            iothreads: [IOThreadConfig(id: "iothread0", policy: .none, fdmon: .ioUring)],
+            disks: [DiskConfig(id: "vda", device: "synthetic", iothread: "iothread0", aio: .ioUring)],
+            jobs: [JobConfig(name: "probe", disk: "vda", rw: .randread, bs: 4096, iodepth: 1)])
     }
 
     /// The wake-up keys from a replay's blocking waits: the two idle states of the IOThread's CPU when `HaltFit`
@@ -128,5 +133,31 @@ extension Calibrator {
                     CalibratedCost(key: cpuKey, median: cpu, p99: cpu, samples: group.count, spread: false,
                                    method: method + ": the IOThread's CLOCK_THREAD_CPUTIME_ID inside one")]
         }
+    }
+
+    /// The cross-CPU costs of the real loop's shared memory, from a replay: `cross-cpu-handoff`, the guest's push to
+    /// the IOThread's pop for the requests polling found, and `interrupt-injection`, the IOThread's used-ring push to
+    /// the guest seeing it (the real loop's guest polls its used ring). Each reads several cache lines that the
+    /// other CPU wrote (ring index, entry, request slot), so it is a few of the micro-benchmark's one-line transfers,
+    /// and it moves with where the host runs the two vCPUs (docs/validation.md, finding 16). Each needs 50 requests.
+    public static func handoffCosts(polledPickup: LatencySeries, usedDelivery: LatencySeries, micro: String = "")
+        -> [CalibratedCost] {
+        let source = "a replay's requests: "
+        let parts = [("cross-cpu-handoff", polledPickup, "the guest's submission to the IOThread's pop, for those that polling found"),
+                     ("interrupt-injection", usedDelivery, "the IOThread's used-ring push to the guest seeing it (the guest polls its used ring)")]
+        return parts.compactMap { key, series, what in
+            guard series.count >= WakeupProbe.minimumKicks else { return nil }
+            let median = Double(series.percentile(50))
+            return CalibratedCost(key: key, median: median, p99: Double(series.percentile(99)), samples: series.count,
+                                  spread: false, method: source + what + (micro.isEmpty ? "" : "; \(micro)"))
+        }
+    }
+
+    /// A short replay with policy busy on the synthetic device (the IOThread always polling): its `handoffCosts`.
+    public static func replayHandoffs(runtimeNs: Int64, micro: String = "") throws -> [CalibratedCost] {
+        var configuration = probeConfiguration(runtimeNs: runtimeNs)
+        configuration.iothreads[0].policy = .busy
+        let report = try Replay.run(configuration, setup: ReplaySetup(device: .synthetic))
+        return handoffCosts(polledPickup: report.polledPickup, usedDelivery: report.usedDelivery, micro: micro)
     }
 }

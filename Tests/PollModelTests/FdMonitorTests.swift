@@ -136,6 +136,27 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertEqual(never.iothreads[0].cpu_util, 2.0 / 30.0, accuracy: 0.001)
     }
 
+    func testWhatAVCPUWritesReachesAPollingThreadAHandoffLater() throws {
+        // Finding 16. Policy busy, queue depth 1, every cost 0 but cross-cpu-handoff (1 µs), a 10 µs device whose
+        // completions the vCPU posts: the polling IOThread sees the guest's push 1 µs late, and the completion 1 µs
+        // late; nothing else changes (11 µs plus 1 µs). With the device's completions posted elsewhere (`other`),
+        // only the push crosses. A blocked thread (policy none) pays its wake-up instead, not the handoff.
+        func latency(policy: PolicyKind, completionCPU: CompletionCPU, handoff: Double) throws -> Double {
+            var profile = HostProfile.ideal
+            profile.crossCPUHandoff = .ns(handoff)
+            var configuration = Fixture.single(policy: policy, latency: try .constant(10_000), profile: profile,
+                                               fdmon: .ioUring, runtime: 20_000_000, rampTime: 1_000_000)
+            configuration.devices[0].completionCPU = completionCPU
+            configuration.guest.vcpus = 1
+            return try Fixture.run(configuration).latency_ns.mean
+        }
+        XCTAssertEqual(try latency(policy: .busy, completionCPU: .vcpu, handoff: 0), 10_000, accuracy: 50)
+        XCTAssertEqual(try latency(policy: .busy, completionCPU: .vcpu, handoff: 1_000), 12_000, accuracy: 50)
+        XCTAssertEqual(try latency(policy: .busy, completionCPU: .other, handoff: 1_000), 11_000, accuracy: 50)
+        XCTAssertEqual(try latency(policy: .none, completionCPU: .vcpu, handoff: 1_000),
+                       try latency(policy: .none, completionCPU: .vcpu, handoff: 0))
+    }
+
     func testSignallingAnArmedPollAddCostsTheSignallingVCPU() throws {
         // Finding 12: an fd write while an io_uring POLL_ADD is armed on the fd costs the writer fd-event-signal.
         // Every other cost is zero and the device takes a constant time; policy none blocks before every kick and

@@ -131,24 +131,27 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertLessThan(report.simulated.latency_ns.p50, 1_000_000)
         XCTAssertEqual(report.wakeupsFrom, "probes")
         // The probes' and the replay's wake-ups side by side: both tens of microseconds.
-        let host = try XCTUnwrap(report.replayWakeups?.host.first { $0.metric == "wakeup_halted_p50_ns" })
+        let host = try XCTUnwrap(report.replayCosts?.host.first { $0.metric == "wakeup_halted_p50_ns" })
         XCTAssertLessThan(host.simulated, 1_000_000)
         XCTAssertLessThan(host.measured, 1_000_000)
         // Without the probes the profile's wake-ups stand, and the second simulation takes the replay's own.
         let kept = try Validation.run(configuration, setup: ReplaySetup(device: .synthetic))
         XCTAssertEqual(kept.wakeupsFrom, "profile")
         XCTAssertGreaterThan(kept.simulated.latency_ns.p50, 5_000_000)
-        let second = try XCTUnwrap(kept.replayWakeups)
+        let second = try XCTUnwrap(kept.replayCosts)
         XCTAssertLessThan(second.simulated.latency_ns.p50, 1_000_000)
         XCTAssertLessThan(try XCTUnwrap(second.costs["wakeup-halted"]), 1_000_000)
-        XCTAssertTrue(second.host.isEmpty, "no probes, nothing to set the replay's wake-ups against")
+        // Without probes, what the first simulation used is the profile's constant.
+        let halted = try XCTUnwrap(second.host.first { $0.metric == "wakeup_halted_p50_ns" })
+        XCTAssertEqual(halted.simulated, 5_000_000)
+        XCTAssertLessThan(halted.measured, 1_000_000)
         let secondIOPS = try XCTUnwrap(second.metrics.first { $0.metric == "iops" })
         XCTAssertEqual(secondIOPS.measured, kept.measured.iops)
         XCTAssertEqual(secondIOPS.simulated, second.simulated.iops)
-        XCTAssertTrue(kept.table().contains("sim, replay's wake-ups"))
+        XCTAssertTrue(kept.table().contains("sim, replay's costs"))
         let rows = kept.csv().split(separator: "\n").dropFirst()
         XCTAssertEqual(rows.filter { $0.hasSuffix(",replay") }.count, second.metrics.count)
-        XCTAssertEqual(rows.filter { $0.hasSuffix(",profile") }.count, kept.metrics.count)
+        XCTAssertEqual(rows.filter { $0.hasSuffix(",profile") }.count, kept.metrics.count + second.host.count)
     }
 
     func testValidateComparesSimulationAndReplay() throws {
@@ -166,7 +169,7 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertEqual(report.simulated.seed, report.measured.seed)
         XCTAssertNotNil(report.latenessP50)
         XCTAssertTrue(report.table().contains("demerit"))
-        let second = report.replayWakeups.map { $0.metrics.count + $0.host.count } ?? 0
+        let second = report.replayCosts.map { $0.metrics.count + $0.host.count } ?? 0
         XCTAssertEqual(report.csv().split(separator: "\n").count, report.metrics.count + second + 1)
     }
 }

@@ -84,6 +84,7 @@ public struct HostProfile: Sendable, Equatable {
     public var guestKick: Cost
     public var guestComplete: Cost
     public var interruptInjection: Cost
+    public var crossCPUHandoff: Cost
     // Other architectures.
     public var threadPoolHandoff: Cost
     public var vhostPerRequest: Cost
@@ -169,6 +170,8 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 1000, source: "estimate"),
         .init(key: "interrupt-injection", keyPath: \.interruptInjection, meaning: "latency from the irqfd write to the guest running its handler",
               bareMetalNs: 1500, source: "estimate"),
+        .init(key: "cross-cpu-handoff", keyPath: \.crossCPUHandoff, meaning: "latency for what a vCPU writes (a virtqueue push, a completion it posts with completion-cpu: vcpu) to be seen by an IOThread on CPU on another CPU: the cache lines' transfer, which a blocked IOThread's wake-up already covers",
+              bareMetalNs: 0, source: "not estimated for bare metal (0); 0.2-1 µs measured in this VM, moving with where the host runs its vCPUs (docs/validation.md, finding 16), written by pollsim calibrate"),
         .init(key: "thread-pool-handoff", keyPath: \.threadPoolHandoff, meaning: "aio=threads: waking a pool worker and its completion reaching the IOThread",
               bareMetalNs: 5000, source: "estimate"),
         .init(key: "vhost-per-request", keyPath: \.vhostPerRequest, meaning: "vhost-blk kernel worker CPU per request (bio submit and completion)",
@@ -186,7 +189,7 @@ public struct HostProfile: Sendable, Equatable {
         fdEventLatency = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero
         pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
-        guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero
+        guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero; crossCPUHandoff = zero
         threadPoolHandoff = zero; vhostPerRequest = zero; vhostWakeup = zero
         for parameter in Self.parameters { self[keyPath: parameter.keyPath] = cost(parameter) }
     }

@@ -95,6 +95,7 @@ extension PollSimulator {
         let handler = queues[queue].completionHandler
         guard case .completions(let index) = threads[thread].roles[handler] else { return }
         let device = queues[queue].device
+        var handoff: SimTime = 0
         if let busyUntil = completionVCPUBusyUntil(device, request) {
             // The vCPU posts the completion when it is free; the completion is in the queue at once, and the vCPU
             // then pays the signal, the interrupt to an armed POLL_ADD's owner above all (finding 12).
@@ -105,9 +106,10 @@ extension PollSimulator {
             let vcpu = jobs[requests[request].job].vcpu
             let stream = vcpuStreams[vcpu]
             vcpus[vcpu].busyUntil = now + profile.eventfdWrite.draw(stream) + signalCost(thread, handler, stream)
+            handoff = crossCPUHandoff(thread, stream)
         }
         threads[thread].completionQueues[index].done.push(request)
-        workArrived(thread, handler)
+        workArrived(thread, handler, handoff: handoff)
         completionQueueFilled(thread, handler)
     }
 }

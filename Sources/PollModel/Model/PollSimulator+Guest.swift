@@ -82,7 +82,8 @@ extension PollSimulator {
             kernel.schedule(.kick(queue: queue), after: cost)
         }
         if let thread = queues[queue].thread {
-            workArrived(thread, queues[queue].handler)
+            let handoff = crossCPUHandoff(thread, vcpuStreams[jobs[requests[request].job].vcpu])
+            workArrived(thread, queues[queue].handler, handoff: handoff)
         }
     }
 

@@ -7,8 +7,18 @@ import SimKernel
 extension PollSimulator {
     // MARK: What the rest of the model tells an IOThread
 
-    /// A handler now has work its io_poll would see (a request in the vring, a completion in the ring).
-    func workArrived(_ thread: Int, _ handler: HandlerID) {
+    /// What a vCPU's write takes to reach a polling thread's io_poll (`cross-cpu-handoff`): 0 when the thread is not
+    /// polling (a wake-up or the next iteration covers it), so that nothing is drawn then.
+    func crossCPUHandoff(_ thread: Int, _ stream: RandomSource) -> SimTime {
+        guard case .polling = threads[thread].phase else { return 0 }
+        return profile.crossCPUHandoff.draw(stream)
+    }
+
+    /// A handler now has work its io_poll would see (a request in the vring, a completion in the ring). A polling
+    /// thread's io_poll sees it `handoff` later when another CPU wrote it (`crossCPUHandoff`); the final io_poll
+    /// after polling, the wait and the dispatch see it at once (they would stall on the cache lines for at most that
+    /// long, which is not modelled).
+    func workArrived(_ thread: Int, _ handler: HandlerID, handoff: SimTime = 0) {
         let onList = threads[thread].pollList.contains(handler)
         if !threads[thread].hasWork[handler] {
             threads[thread].hasWork[handler] = true
@@ -22,7 +32,7 @@ extension PollSimulator {
         // The pass whose io_poll call for this handler comes at or after now.
         let position = SimTime(threads[thread].position(of: handler))
         let offset = min(passCost, SimTime((profile.pollPass.mean + Double(position + 1) * profile.pollHandler.mean).rounded()))
-        let pass = max(0, ceilDiv(now - start - offset, passCost))
+        let pass = max(0, ceilDiv(now + handoff - start - offset, passCost))
         let passEnd = start + (pass + 1) * passCost
         if let deadline, passEnd > deadline { return }
         if let stopAt, stopAt <= passEnd { return }
