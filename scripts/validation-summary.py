@@ -4,8 +4,8 @@
 Usage: scripts/validation-summary.py OUT   (OUT written by scripts/validation-campaign.sh with RUNS=3)
 Per device and policy: the simulated value (or its range when it differs between runs), the mean of the measured
 values and the range of the errors over the three runs; then per synthetic run the host's wake-ups (the probes'
-against the replay's own) and, where `validate` simulated a second time with the replay's own wake-ups (CSV column
-`wakeups` = replay, since campaign 12), that simulation's errors beside the main one's.
+against the replay's own) and, where `validate` simulated a second time with the replay's own costs (CSV column
+`costs` = replay since campaign 13, `wakeups` in campaign 12), that simulation's errors beside the main one's.
 """
 import csv
 import statistics as st
@@ -17,7 +17,7 @@ D=sys.argv[1]
 def rows(path, simulation):
     """The CSV's rows of one simulation, by metric: "main" (the probes' or the profile's), or "replay"."""
     return {r['metric']: r for r in csv.DictReader(open(path))
-            if (r.get('wakeups') == 'replay') == (simulation == 'replay')}
+            if ((r.get('costs') or r.get('wakeups')) == 'replay') == (simulation == 'replay')}
 
 
 def main_rows(path):
@@ -58,13 +58,13 @@ for log in sorted(glob.glob(f"{D}/synthetic-*.log")):
     print(f"| {os.path.basename(log)[10:-4]} | {states(probe)} | {states(replay)} | {float(metrics['iops']['error']):+.1f} "
           f"| {float(metrics['lat_p50_ns']['error']):+.1f} | {float(metrics['cpu_util']['error']):+.1f} |")
 
-# The second simulation (campaign 12 on): the replay's own wake-ups split at the probes' halt-after, against the
-# probes' (the host rows), and both simulations' errors.
+# The second simulation (campaign 12 on): the replay's own costs (wake-ups split at the probes' halt-after; from
+# campaign 13 also the cross-CPU handoffs) against what the first used (the host rows), and both simulations' errors.
 second = [path for path in sorted(glob.glob(f"{D}/synthetic-*.csv")) if rows(path, 'replay')]
 if second:
-    print("\nthe main simulation (probes) and the second (the replay's own wake-ups), synthetic device\n"
-          "| run | ready p50 µs probes / replay | halted p50 µs probes / replay | IOPS error % | p50 error % "
-          "| CPU error pp |\n|---|---|---|---|---|---|")
+    print("\nthe main simulation (probes) and the second (the replay's own costs), synthetic device\n"
+          "| run | ready p50 µs probes / replay | halted p50 µs probes / replay | handoff µs profile / replay "
+          "| IOPS error % | p50 error % | CPU error pp |\n|---|---|---|---|---|---|---|")
     for path in second:
         main, own = main_rows(path), rows(path, 'replay')
         def host(metric):
@@ -73,4 +73,4 @@ if second:
         def both(metric):
             return f"{float(main[metric]['error']):+.1f} / {float(own[metric]['error']):+.1f}"
         print(f"| {os.path.basename(path)[10:-4]} | {host('wakeup_cross_cpu_p50_ns')} | {host('wakeup_halted_p50_ns')} "
-              f"| {both('iops')} | {both('lat_p50_ns')} | {both('cpu_util')} |")
+              f"| {host('cross_cpu_handoff_p50_ns')} | {both('iops')} | {both('lat_p50_ns')} | {both('cpu_util')} |")
