@@ -275,13 +275,13 @@ public enum Validation {
         report.notes.insert(contentsOf: notes, at: 0)
         report.wakeupsFrom = probeCosts == nil ? "profile" : "probes"
         report.replayCosts = try checkWithReplayCosts(prepared, replay: measured, device: setup.device,
-                                                          probeCosts: probeCosts ?? [])
+                                                      probeCosts: probeCosts ?? [])
         return report
     }
 
     /// `ReplayCostCheck`: nil when the replay met too few blocking waits, kicks and requests to replace any key.
     static func checkWithReplayCosts(_ prepared: ModelConfiguration, replay: ReplayReport, device: ReplaySetup.Device,
-                                       probeCosts: [CalibratedCost]) throws -> ReplayCostCheck? {
+                                     probeCosts: [CalibratedCost]) throws -> ReplayCostCheck? {
         let haltAfter = prepared.profile.haltAfter.distribution
         let own = Calibrator.WakeupProbe(wakeups: replay.blockedWakeups, kickWrite: replay.kickWrite,
                                          runningKickPickup: replay.runningKickPickup)
@@ -305,14 +305,14 @@ public enum Validation {
             }
         }
         return ReplayCostCheck(costs: Dictionary(own.map { ($0.key, $0.median) }, uniquingKeysWith: { first, _ in first }),
-                                 metrics: compare(simulated: simulated, replay: replay, device: device).metrics,
-                                 simulated: simulated.result, host: host)
+                               metrics: compare(simulated: simulated, replay: replay, device: device).metrics,
+                               simulated: simulated.result, host: host)
     }
 }
 
 extension ValidationReport {
     /// A fixed-width table: metric, simulated, measured, error, target; with `replayCosts`, the second
-    /// simulation and its error beside them, and the host's wake-ups (the probes' against the replay's own) below.
+    /// simulation and its error beside them, and the host costs (what the first used against the replay's own) below.
     public func table() -> String {
         var lines = ["validation: scenario \"\(scenario)\", seed \(seed), policy \(policy), device \(device)"]
         if let latenessP50, let latenessP99 {
