@@ -320,32 +320,23 @@ extension ValidationReport {
         }
         lines.append("")
         let second = Dictionary((replayCosts?.metrics ?? []).map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })
-        var header = ["metric", "simulated", "measured", "error", "target", ""]
-        if replayCosts != nil { header += ["sim, replay's costs", "error"] }
-        var rows: [[String]] = [header]
+        var columns: [(String, TextTable.Alignment)] = [("metric", .left), ("simulated", .right), ("measured", .right),
+                                                       ("error", .right), ("target", .right), ("", .right)]
+        if replayCosts != nil { columns += [("sim, replay's costs", .right), ("error", .right)] }
+        var table = TextTable(columns)
+        func padded(_ cells: [String]) -> [String] { cells + Array(repeating: "", count: columns.count - cells.count) }
         for m in metrics {
             let verdict = m.withinTarget.map { $0 ? "ok" : "MISS" } ?? ""
             var row = [m.metric, cell(m, m.simulated), cell(m, m.measured), errorText(m), targetText(m), verdict]
             if replayCosts != nil { row += second[m.metric].map { [cell($0, $0.simulated), errorText($0)] } ?? ["", ""] }
-            rows.append(row)
+            table.append(row)
         }
         if let host = replayCosts?.host, !host.isEmpty {
-            rows.append(Array(repeating: "", count: header.count))
-            rows.append(["host costs, p50", "used", "replay"] + Array(repeating: "", count: header.count - 3))
-            for m in host {
-                rows.append([m.metric, cell(m, m.simulated), cell(m, m.measured), errorText(m)]
-                            + Array(repeating: "", count: header.count - 4))
-            }
+            table.append(padded([]))
+            table.append(padded(["host costs, p50", "used", "replay"]))
+            for m in host { table.append(padded([m.metric, cell(m, m.simulated), cell(m, m.measured), errorText(m)])) }
         }
-        let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            let cells = row.enumerated().map { index, cell in
-                index == 0 ? cell + String(repeating: " ", count: widths[index] - cell.count)
-                           : String(repeating: " ", count: widths[index] - cell.count) + cell
-            }
-            let line = cells.joined(separator: "  ")
-            lines.append(String(line[..<(line.lastIndex { $0 != " " }.map { line.index(after: $0) } ?? line.startIndex)]))
-        }
+        lines += table.lines()
         lines.append("")
         lines.append("wake-ups simulated with: \(wakeupsFrom == "probes" ? "the probes around the replay" : "the profile's")"
                      + (replayCosts == nil ? "" : "; \"replay's costs\": simulated again with the wake-ups and cross-CPU handoffs the replay itself met (a diagnosis, not a prediction)"))
@@ -374,19 +365,7 @@ extension ValidationReport {
         return format(v, decimals: 3)
     }
 
-    private func format(_ v: Double, decimals: Int) -> String {
-        guard v.isFinite else { return "\(v)" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (v * scale).rounded() / scale
-        if decimals == 0 { return "\(Int64(rounded))" }
-        var text = "\(rounded)"
-        if let dot = text.firstIndex(of: ".") {
-            let have = text.distance(from: dot, to: text.endIndex) - 1
-            if have < decimals { text += String(repeating: "0", count: decimals - have) }
-        }
-        return text
-    }
+    private func format(_ v: Double, decimals: Int) -> String { NumberFormat.fixed(v, decimals: decimals) }
 
     /// CSV: one row per metric, with the scenario, policy and device repeated (tidy data). `costs` says which
     /// simulation a row compares: "probes" or "profile" (the report's `metrics`, and the host rows, whose simulated
@@ -395,10 +374,10 @@ extension ValidationReport {
         var text = header ? "scenario,seed,policy,device,metric,simulated,measured,error,error_unit,target,costs\n" : ""
         let rows = metrics.map { ($0, wakeupsFrom) } + (replayCosts?.host ?? []).map { ($0, wakeupsFrom) }
             + (replayCosts?.metrics ?? []).map { ($0, "replay") }
-        for (m, wakeups) in rows {
+        for (m, costs) in rows {
             text += ResultFormatter.csvRecord([scenario, "\(seed)", policy, device, m.metric, "\(m.simulated)",
                                                "\(m.measured)", "\(m.error)", m.errorUnit, m.target.map { "\($0)" } ?? "",
-                                               wakeups])
+                                               costs])
         }
         return text
     }

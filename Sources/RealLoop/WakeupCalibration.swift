@@ -28,13 +28,13 @@ extension Calibrator {
                  max(0, Double(series.percentile(99)) - offset))
             }
             var costs = haltAfterNs.map { Calibrator.wakeupCosts(wakeups, splitAt: $0) } ?? wakeupCosts(wakeups, micro: micro)
-            if kickWrite.count >= Self.minimumKicks {
+            if kickWrite.count >= Calibrator.minimumReplaySamples {
                 let kick = percentiles(kickWrite, minus: plainWriteNs)
                 costs.append(CalibratedCost(key: "fd-event-signal", median: kick.median, p99: kick.p99, samples: kickWrite.count,
                                             p90: kick.p90, spread: true,
                                             method: "the same replay: the guest's kick (median \(kickWrite.percentile(50))ns, push to the end of its eventfd write) minus an eventfd write with no POLL_ADD armed"))
             }
-            if runningKickPickup.count >= Self.minimumKicks {
+            if runningKickPickup.count >= Calibrator.minimumReplaySamples {
                 let pickup = percentiles(runningKickPickup, minus: plainReadNs)
                 costs.append(CalibratedCost(key: "fd-event-latency", median: pickup.median, p99: pickup.p99,
                                             samples: runningKickPickup.count, p90: pickup.p90, spread: true,
@@ -43,8 +43,10 @@ extension Calibrator {
             return costs
         }
 
-        static let minimumKicks = 50
     }
+
+    /// A replay-measured cost needs this many samples (kicks, requests); fewer, and the profile keeps its value.
+    static let minimumReplaySamples = 50
 
     /// A short replay of 4 KiB reads at queue depth 1 with policy none on the synthetic device (20 µs): the IOThread
     /// blocks before nearly every completion, at every idle time the device's latency spreads over, and the real
@@ -75,25 +77,23 @@ extension Calibrator {
     /// wake-up takes beyond a kick's in the same state (before the halt).
     public static func wakeupCosts(_ wakeups: [BlockedWakeup], micro: String) -> [CalibratedCost] {
         let source = "a replay at queue depth 1 with policy none on the synthetic device: blocking waits of the IOThread ended by a kick or a completion, from the event to the dispatch of its handler"
-        func latency(_ group: [BlockedWakeup]) -> Measured { summarize(group.map { Double($0.wakeNs) }) }
-        func cpu(_ group: [BlockedWakeup]) -> Double { summarize(group.map { Double($0.cpuNs) }).median }
         let fit = HaltFit(wakeups)
         let ready = fit?.ready ?? wakeups.filter { $0.blockedNs >= HaltFit.settleNs }
-        let fast = latency(ready)
+        let fast = wakeLatency(ready)
         var costs: [CalibratedCost] = []
         let state = fit.map { "the event within \(CalibratedCost.ns(Double($0.haltAfterNs))) of blocking" } ?? "one idle state"
         costs.append(CalibratedCost(key: "wakeup-cross-cpu", median: fast.median, p99: fast.p99, samples: fast.samples,
                                     p90: fast.p90, spread: true, method: "\(source), \(state); \(micro)"))
-        costs.append(CalibratedCost(key: "wakeup-cpu", median: cpu(ready), p99: cpu(ready), samples: ready.count,
+        costs.append(CalibratedCost(key: "wakeup-cpu", median: wakeCPU(ready), p99: wakeCPU(ready), samples: ready.count,
                                     spread: false, method: "the same waits: the IOThread's CLOCK_THREAD_CPUTIME_ID inside one"))
         if let fit {
-            let slow = latency(fit.halted)
+            let slow = wakeLatency(fit.halted)
             costs.append(CalibratedCost(key: "halt-after", median: Double(fit.haltAfterNs), p99: Double(fit.haltAfterNs),
                                         samples: wakeups.count, spread: false,
                                         method: "the same waits: the blocked time beyond which the wake-up is slower (a one-step fit, docs/validation.md finding 15)"))
             costs.append(CalibratedCost(key: "wakeup-halted", median: slow.median, p99: slow.p99, samples: slow.samples,
                                         p90: slow.p90, spread: true, method: "\(source), the event after halt-after"))
-            costs.append(CalibratedCost(key: "wakeup-halted-cpu", median: cpu(fit.halted), p99: cpu(fit.halted),
+            costs.append(CalibratedCost(key: "wakeup-halted-cpu", median: wakeCPU(fit.halted), p99: wakeCPU(fit.halted),
                                         samples: fit.halted.count, spread: false,
                                         method: "the same waits, after halt-after: the IOThread's CLOCK_THREAD_CPUTIME_ID inside one"))
         } else {
@@ -102,7 +102,7 @@ extension Calibrator {
         }
         let kicks = ready.filter { $0.event == .kick }, completions = ready.filter { $0.event == .completion }
         if kicks.count >= 20 && !completions.isEmpty {
-            let kick = latency(kicks).median, completion = latency(completions).median
+            let kick = wakeLatency(kicks).median, completion = wakeLatency(completions).median
             costs.append(CalibratedCost(key: "completion-fd-latency", median: max(0, completion - kick), p99: max(0, completion - kick),
                                         samples: completions.count, spread: false,
                                         method: "the same waits, in the same idle state: a completion's wake-up (median \(CalibratedCost.ns(completion))) minus a kick's (\(CalibratedCost.ns(kick)), \(kicks.count) waits): what remains would be a second hop, the backend ring's CQE reaching the fd monitor through the POLL_ADD on the ring fd (docs/validation.md, finding 15)"))
@@ -112,6 +112,10 @@ extension Calibrator {
         }
         return costs
     }
+
+    /// A group of waits' wake-up latency (event to dispatch) and the median CPU time inside one.
+    private static func wakeLatency(_ group: [BlockedWakeup]) -> Measured { summarize(group.map { Double($0.wakeNs) }) }
+    private static func wakeCPU(_ group: [BlockedWakeup]) -> Double { summarize(group.map { Double($0.cpuNs) }).median }
 
     /// The wake-up keys from blocking waits split at a given threshold instead of a fitted one: the host's
     /// wake-ups during a replay, in the two states a simulation with halt-after `haltAfterNs` tells apart (all in
@@ -125,8 +129,7 @@ extension Calibrator {
                       ("wakeup-halted", "wakeup-halted-cpu", usable.filter { $0.blockedNs >= split }, "after")]
         return states.flatMap { latencyKey, cpuKey, group, side -> [CalibratedCost] in
             guard group.count >= minimumPerState else { return [] }
-            let wake = summarize(group.map { Double($0.wakeNs) })
-            let cpu = summarize(group.map { Double($0.cpuNs) }).median
+            let wake = wakeLatency(group), cpu = wakeCPU(group)
             let method = "the replay's own blocking waits ended by an event \(side) halt-after (\(CalibratedCost.ns(Double(haltAfterNs))))"
             return [CalibratedCost(key: latencyKey, median: wake.median, p99: wake.p99, samples: wake.samples,
                                    p90: wake.p90, spread: true, method: method + ", from the event to its dispatch"),
@@ -146,7 +149,7 @@ extension Calibrator {
         let parts = [("cross-cpu-handoff", polledPickup, "the guest's submission to the IOThread's pop, for those that polling found"),
                      ("interrupt-injection", usedDelivery, "the IOThread's used-ring push to the guest seeing it (the guest polls its used ring)")]
         return parts.compactMap { key, series, what in
-            guard series.count >= WakeupProbe.minimumKicks else { return nil }
+            guard series.count >= minimumReplaySamples else { return nil }
             let median = Double(series.percentile(50))
             return CalibratedCost(key: key, median: median, p99: Double(series.percentile(99)), samples: series.count,
                                   spread: false, method: source + what + (micro.isEmpty ? "" : "; \(micro)"))

@@ -2,13 +2,13 @@
 ///
 /// Nothing here goes through `String(format:)`, `NumberFormatter` or the C library's `printf`, whose output can
 /// depend on the process locale.
-enum NumberFormat {
+package enum NumberFormat {
     /// What the table prints for a NaN or an infinity.
-    static let notAvailable = "n/a"
+    package static let notAvailable = "n/a"
 
     /// The shortest decimal that reads back to the same Double (Swift's `description`, the rule JSONEncoder uses),
     /// without a trailing `.0`, and `0` for negative zero; nil for NaN and ±infinity.
-    static func shortest(_ x: Double) -> String? {
+    package static func shortest(_ x: Double) -> String? {
         guard x.isFinite else { return nil }
         if x == 0 { return "0" }
         var text = x.description
@@ -18,7 +18,7 @@ enum NumberFormat {
 
     /// `x` rounded half away from zero to `decimals` places (0...6), always with exactly that many decimals and never
     /// with an exponent while |x| × 10^decimals < 9e18 (beyond, the shortest form); `n/a` for NaN and ±infinity.
-    static func fixed(_ x: Double, decimals: Int) -> String {
+    package static func fixed(_ x: Double, decimals: Int) -> String {
         guard x.isFinite else { return notAvailable }
         let places = min(max(decimals, 0), 6)
         var scale: Int64 = 1

@@ -1,7 +1,7 @@
 /// A plain-text table with aligned columns: titles on the first line, two spaces between columns, no trailing
 /// whitespace. Widths count Characters, so names in wide scripts may misalign; the content is never truncated.
-struct TextTable {
-    enum Alignment { case left, right }
+package struct TextTable {
+    package enum Alignment { case left, right }
 
     struct Column {
         var title: String
@@ -11,17 +11,17 @@ struct TextTable {
     var columns: [Column]
     var rows: [[String]] = []
 
-    init(_ columns: [(String, Alignment)]) {
+    package init(_ columns: [(String, Alignment)]) {
         self.columns = columns.map { Column(title: $0.0, alignment: $0.1) }
     }
 
-    mutating func append(_ row: [String]) {
+    package mutating func append(_ row: [String]) {
         precondition(row.count == columns.count, "a TextTable row needs \(columns.count) cells, got \(row.count)")
         rows.append(row)
     }
 
     /// The title line and one line per row, each prefixed by `indent`.
-    func lines(indent: String = "") -> [String] {
+    package func lines(indent: String = "") -> [String] {
         let all = [columns.map(\.title)] + rows
         let widths = columns.indices.map { index in all.map { $0[index].count }.max() ?? 0 }
         return all.map { cells in

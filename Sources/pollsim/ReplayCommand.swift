@@ -97,19 +97,23 @@ struct ReplayOptions: ParsableArguments {
                 StandardError.write("replay: synthetic device completion posts (MSG_RING submissions, in the guest's thread) p10 \(posts.percentile(10)) ns, p50 \(posts.percentile(50)) ns, p90 \(posts.percentile(90)) ns\n")
             }
         }
+        /// A stage of the request's path, as every line below prints it.
+        func spread(_ series: LatencySeries) -> String {
+            "p50 \(series.percentile(50)) ns, p90 \(series.percentile(90)) ns, p99 \(series.percentile(99)) ns"
+        }
         let pickup = report.submissionPickup
         let running = report.runningKickPickup
         let kicked = running.count > 0 ? "; kicks that reached it running p50 \(running.percentile(50)) ns over \(running.count)" : ""
-        StandardError.write("replay: guest submission to IOThread pop p50 \(pickup.percentile(50)) ns, p90 \(pickup.percentile(90)) ns, p99 \(pickup.percentile(99)) ns\(kicked)\n")
+        StandardError.write("replay: guest submission to IOThread pop \(spread(pickup))\(kicked)\n")
         if let arrival = report.deviceArrival, arrival.count > 0 {
-            StandardError.write("replay: IOThread submission to synthetic device arrival p50 \(arrival.percentile(50)) ns, p90 \(arrival.percentile(90)) ns, p99 \(arrival.percentile(99)) ns\n")
+            StandardError.write("replay: IOThread submission to synthetic device arrival \(spread(arrival))\n")
         }
         if let notification = report.completionNotification {
-            StandardError.write("replay: device completion to IOThread dispatch p50 \(notification.percentile(50)) ns, p90 \(notification.percentile(90)) ns, p99 \(notification.percentile(99)) ns\n")
+            StandardError.write("replay: device completion to IOThread dispatch \(spread(notification))\n")
         }
         let delivery = report.usedDelivery
         if delivery.count > 0 {
-            StandardError.write("replay: IOThread used-ring push to guest completion p50 \(delivery.percentile(50)) ns, p90 \(delivery.percentile(90)) ns, p99 \(delivery.percentile(99)) ns\n")
+            StandardError.write("replay: IOThread used-ring push to guest completion \(spread(delivery))\n")
         }
         if let fit = HaltFit(report.blockedWakeups) {
             func median(_ group: [BlockedWakeup], _ value: KeyPath<BlockedWakeup, Int64>) -> Int64 {

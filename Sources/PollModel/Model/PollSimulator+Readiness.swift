@@ -83,8 +83,9 @@ extension PollSimulator {
     }
 
     /// The fd event that fired at `firedAt` reaches the thread. A thread blocked when the event fired is woken after
-    /// `wakeup-cross-cpu`, or `wakeup-halted` once its CPU has halted (`cpuHalted`). One that was running then and is asleep now (a hybrid sleep whose wait call cost nothing
-    /// ran no task_work) is woken as the interrupt lands, before its CPU has gone idle.
+    /// `wakeup-cross-cpu`, or `wakeup-halted` once its CPU has halted (`cpuHalted`). One that was running then and
+    /// is asleep now (a hybrid sleep whose wait call cost nothing ran no task_work) is woken as the interrupt lands,
+    /// before its CPU has gone idle.
     func fdVisible(_ thread: Int, _ handler: HandlerID, firedAt: SimTime) {
         let ioUring = threads[thread].config.fdmon == .ioUring
         // poll/epoll are level-triggered: an fd read (cleared) before the monitor looked is not reported. An io_uring
