@@ -171,7 +171,7 @@ public struct HostProfile: Sendable, Equatable {
         .init(key: "interrupt-injection", keyPath: \.interruptInjection, meaning: "latency from the irqfd write to the guest running its handler",
               bareMetalNs: 1500, source: "estimate"),
         .init(key: "cross-cpu-handoff", keyPath: \.crossCPUHandoff, meaning: "latency for what a vCPU writes (a virtqueue push, a completion it posts with completion-cpu: vcpu) to be seen by an IOThread on CPU on another CPU: the cache lines' transfer, which a blocked IOThread's wake-up already covers",
-              bareMetalNs: 0, source: "not estimated for bare metal (0); 0.2-1 µs measured in this VM, moving with where the host runs its vCPUs (docs/validation.md, finding 16), written by pollsim calibrate"),
+              bareMetalNs: 0, source: "not estimated for bare metal (0); 0.7-1.2 µs measured in this VM for the real loop's virtqueue push, moving with where the host runs its vCPUs (docs/validation.md, finding 16), written by pollsim calibrate"),
         .init(key: "thread-pool-handoff", keyPath: \.threadPoolHandoff, meaning: "aio=threads: waking a pool worker and its completion reaching the IOThread",
               bareMetalNs: 5000, source: "estimate"),
         .init(key: "vhost-per-request", keyPath: \.vhostPerRequest, meaning: "vhost-blk kernel worker CPU per request (bio submit and completion)",
