@@ -132,10 +132,12 @@ public enum Calibrator {
             let handoff = try crossCoreHandoff(rounds: n(20_000), cpus: (cpus[0], cpus[1]))
             // The real loop's handoffs read several lines each: measured in a replay, the micro-benchmark's one
             // line kept in the comment (and as interrupt-injection should the replay fall short).
-            progress("cross-CPU handoffs in a replay")
+            progress("cross-CPU handoffs and the loop's own work in a replay")
             let micro = "micro-benchmark (one cache line stored on one CPU and seen by a thread spinning on the other): median \(CalibratedCost.ns(handoff.median))"
-            let measured = try replayHandoffs(runtimeNs: Int64(max(100, 200 * options.scale)) * 1_000_000, micro: micro)
-            costs += measured
+            let measured = try busyReplayCosts(runtimeNs: Int64(max(100, 200 * options.scale)) * 1_000_000,
+                                               handoffMicro: micro,
+                                               micro: ["iteration-end": "micro-benchmark (the CLOCK_THREAD_CPUTIME_ID read alone): median \(CalibratedCost.ns(cpuClock.median))"])
+            costs.replaceOrAppend(measured)
             if !measured.contains(where: { $0.key == "interrupt-injection" }) {
                 costs.append(CalibratedCost(key: "interrupt-injection", median: handoff.median, p99: handoff.p99,
                                             samples: handoff.samples, spread: false, method: micro + " (the guest polls its used ring)"))

@@ -50,6 +50,16 @@ public struct CalibratedCost: Sendable, Equatable {
     }
 }
 
+extension [CalibratedCost] {
+    /// A replay's measurement over a micro-benchmark's: each cost takes the place of the one with its key, if any,
+    /// so that a profile names every key once and keeps its order.
+    mutating func replaceOrAppend(_ measured: [CalibratedCost]) {
+        for cost in measured {
+            if let index = firstIndex(where: { $0.key == cost.key }) { self[index] = cost } else { append(cost) }
+        }
+    }
+}
+
 /// The result of `pollsim calibrate`: host-profile costs as the real loop pays them, and optionally the device's
 /// latency distribution.
 public struct Calibration: Sendable {

@@ -68,6 +68,8 @@ final class IOThreadLoop: @unchecked Sendable {
     private var record: DecisionRecord?
     /// The event that ended each iteration's blocking wait, if any.
     private var wakeupRecorder = BlockedWakeupRecorder()
+    /// When the last measured dispatch ended (0: none since the last iteration started): the iteration tail's start.
+    private var dispatchEndedAt: Int64 = 0
     /// Set when the thread failed; the orchestrator reports it.
     private(set) var failure: Error?
 
@@ -199,6 +201,8 @@ final class IOThreadLoop: @unchecked Sendable {
     /// One aio_poll iteration; returns the thread CPU clock at its end.
     private func iterate(cpuAtStart: Int64) throws -> Int64 {
         let start = Sys.monotonicNs()
+        let previousDispatchEnd = dispatchEndedAt
+        dispatchEndedAt = 0
         updateWindow(start)
         let measured = measuring
         if measured { measurement.counters.iterations += 1 }
@@ -233,7 +237,8 @@ final class IOThreadLoop: @unchecked Sendable {
                 }
             }
             if !found && !woken {
-                found = runPollHandlers(budget: budget, measured: measured)
+                found = runPollHandlers(budget: budget, measured: measured,
+                                        tailFrom: sleep > 0 ? 0 : previousDispatchEnd)
             }
         }
         var cpuAfterWait: Int64
@@ -273,7 +278,13 @@ final class IOThreadLoop: @unchecked Sendable {
         var index = 0
         while index < ready.count {
             let handler = ready[index]
-            syscallWall += try dispatch(handler, measured: measured)
+            let dispatchStart = measured ? Sys.monotonicNs() : 0
+            let work = try dispatch(handler, measured: measured)
+            syscallWall += work.syscallWall
+            if measured {
+                dispatchEndedAt = Sys.monotonicNs()
+                timeDispatch(handler, wall: dispatchEndedAt - dispatchStart, work)
+            }
             isReady[handler] = false
             if decisions.dispatched(handler, blockNs: blockNs), pollStarted,
                case .virtqueue(let queue) = roles[handler] {
@@ -300,10 +311,12 @@ final class IOThreadLoop: @unchecked Sendable {
         return cpuEnd
     }
 
-    /// run_poll_handlers: passes over the poll list. Returns whether a handler had work.
-    private func runPollHandlers(budget: Int64, measured: Bool) -> Bool {
+    /// run_poll_handlers: passes over the poll list. Returns whether a handler had work. `tailFrom`: when the
+    /// previous iteration's dispatch ended, if nothing but the loop's own work came since (`LoopWorkTimes`).
+    private func runPollHandlers(budget: Int64, measured: Bool, tailFrom: Int64) -> Bool {
         setPollStarted(true)
         let pollStart = Sys.monotonicNs()
+        if measured && tailFrom > 0 { measurement.loopWork.iterationTail.record(pollStart - tailFrom, bytes: 0) }
         var found = false
         var elapsed: Int64 = 0
         var passes: Int64 = 0
@@ -382,9 +395,26 @@ final class IOThreadLoop: @unchecked Sendable {
         return any
     }
 
-    /// aio_dispatch_handler: the handler's callback. Returns the wall time spent in system calls.
-    private func dispatch(_ handler: HandlerID, measured: Bool) throws -> Int64 {
+    /// What one handler's dispatch did: the wall time it spent in system calls, and the requests it popped or
+    /// completed.
+    private struct HandlerWork {
         var syscallWall: Int64 = 0
+        var requests = 0
+    }
+
+    /// `LoopWorkTimes`: the dispatch's wall time without its system calls, per request.
+    private func timeDispatch(_ handler: HandlerID, wall: Int64, _ work: HandlerWork) {
+        guard work.requests > 0 else { return }
+        let perRequest = max(0, wall - work.syscallWall) / Int64(work.requests)
+        switch roles[handler] {
+        case .virtqueue: measurement.loopWork.virtqueueDispatch.record(perRequest, bytes: 0)
+        case .completions: measurement.loopWork.completionDispatch.record(perRequest, bytes: 0)
+        }
+    }
+
+    /// aio_dispatch_handler: the handler's callback.
+    private func dispatch(_ handler: HandlerID, measured: Bool) throws -> HandlerWork {
+        var work = HandlerWork()
         switch roles[handler] {
         case .virtqueue(let queue):
             let kicked = fdReady[handler]
@@ -392,7 +422,7 @@ final class IOThreadLoop: @unchecked Sendable {
                 fdReady[handler] = false
                 let t0 = Sys.monotonicNs()
                 Sys.eventfdRead(queue.kickFd)  // event_notifier_test_and_clear
-                syscallWall += Sys.monotonicNs() - t0
+                work.syscallWall += Sys.monotonicNs() - t0
                 if measured { measurement.counters.syscalls += 1 }
             }
             // virtio_blk_handle_vq: pop everything available, submit it to the backend in one io_uring_enter.
@@ -412,11 +442,12 @@ final class IOThreadLoop: @unchecked Sendable {
                 try prepare(Int(id), measured: measured)
                 submitted += 1
             }
+            work.requests = submitted
             if submitted > 0 {
                 inFlight += submitted
                 let t0 = Sys.monotonicNs()
                 try backend.submit()
-                syscallWall += Sys.monotonicNs() - t0
+                work.syscallWall += Sys.monotonicNs() - t0
                 if measured { measurement.counters.syscalls += 1 }
             }
         case .completions:
@@ -437,11 +468,12 @@ final class IOThreadLoop: @unchecked Sendable {
                 }
                 if result < 0 { noteError(result) }
                 inFlight -= 1
+                work.requests += 1
                 if measured { slot.pointee.usedPushedAt = Sys.monotonicNs() }
                 queues[Int(slot.pointee.queue)].used.push(UInt32(id))
             }
         }
-        return syscallWall
+        return work
     }
 
     @inline(__always)

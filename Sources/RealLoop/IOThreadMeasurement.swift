@@ -48,7 +48,26 @@ struct IOThreadMeasurement {
     var polledPickup = LatencySeries()
     /// Blocking waits that a kick or a completion ended (at most `BlockedWakeup.limit`).
     var blockedWakeups: [BlockedWakeup] = []
+    var loopWork = LoopWorkTimes()
     var counters = LoopCounters()
     var adjustments = 0
     var resets = 0
+}
+
+/// The IOThread's own work between its waits and polls, timed in wall-clock ns as it runs beside the guest
+/// (docs/validation.md, finding 17). Each reads lines that the other CPU wrote last (a CQE, a ring entry, a request
+/// slot, the used ring's index), so it costs the replay several times what the same code costs a micro-benchmark
+/// with hot caches; `Calibrator.dispatchCosts` turns these into `request-complete`, `virtqueue-pop` and
+/// `iteration-end`.
+public struct LoopWorkTimes: Sendable {
+    /// A completions dispatch (reap the CQEs, push each onto its used ring), per request it completed.
+    public var completionDispatch = LatencySeries()
+    /// A virtqueue dispatch (pop, fill the SQE) without its system calls (the kick's eventfd read, the backend
+    /// submission), per request it popped.
+    public var virtqueueDispatch = LatencySeries()
+    /// From the end of an iteration's dispatch to the next iteration's io_poll_begin: the policy's update, the
+    /// loop's CLOCK_THREAD_CPUTIME_ID read and the next budget. A guest submitting meanwhile still kicks.
+    public var iterationTail = LatencySeries()
+
+    public init() {}
 }

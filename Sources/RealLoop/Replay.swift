@@ -80,6 +80,8 @@ public struct ReplayReport: Sendable {
     public var polledPickup: LatencySeries = LatencySeries()
     /// The IOThread's blocking waits that a kick or a completion ended: its wake-up by how long it had been blocked.
     public var blockedWakeups: [BlockedWakeup] = []
+    /// The IOThread's own work between its waits and polls, as it ran beside the guest.
+    public var loopWork = LoopWorkTimes()
     /// Things the user should know about how the scenario was mapped onto the real loop.
     public var notes: [String]
     /// The recorded decisions (`ReplaySetup.recordDecisions`).
@@ -219,7 +221,7 @@ public enum Replay {
                             deviceArrival: file == nil ? outcome.deviceArrivals : nil,
                             usedDelivery: outcome.usedDeliveries, submissionPickup: measurement.submissionPickup,
                             runningKickPickup: measurement.runningKickPickup, polledPickup: measurement.polledPickup,
-                            blockedWakeups: measurement.blockedWakeups,
+                            blockedWakeups: measurement.blockedWakeups, loopWork: measurement.loopWork,
                             notes: notes, decisions: loop.decisionTrace, iothread: threadConfig,
                             handlerNames: loop.handlerNames)
     }

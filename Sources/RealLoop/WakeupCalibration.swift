@@ -156,11 +156,44 @@ extension Calibrator {
         }
     }
 
-    /// A short replay with policy busy on the synthetic device (the IOThread always polling): its `handoffCosts`.
-    public static func replayHandoffs(runtimeNs: Int64, micro: String = "") throws -> [CalibratedCost] {
+    /// The loop's own work in a replay (`LoopWorkTimes`; docs/validation.md, finding 17): `iteration-end`, from a
+    /// dispatch's end to the next io_poll_begin, which decides whether the guest's next submission still sees
+    /// notifications enabled and kicks; and, with `dispatches`, `request-complete` and `virtqueue-pop`
+    /// (`request-submit` 0: the replay times the SQE with the pop). The dispatches cost a busy replay about three
+    /// times what they cost one whose IOThread blocks between requests (polling, it holds the very lines the other
+    /// CPU writes), so `calibrate`, whose replay is busy, takes only the tail, and a validation's second simulation
+    /// takes all three from the replay of its own policy. Each keeps its spread (lognormal through p50 and p90), so
+    /// that the race between the tail and the guest's submission is one in the model too; each needs 50 samples.
+    public static func loopWorkCosts(_ work: LoopWorkTimes, dispatches: Bool, micro: [String: String] = [:])
+        -> [CalibratedCost] {
+        let source = "a replay's IOThread, wall time: "
+        var parts = [("iteration-end", work.iterationTail, "from the end of an iteration's dispatch to the next io_poll_begin (the policy's update, the loop's CLOCK_THREAD_CPUTIME_ID read, the next budget): a guest submitting meanwhile still kicks")]
+        if dispatches {
+            parts += [("virtqueue-pop", work.virtqueueDispatch, "a virtqueue dispatch per request popped, without its system calls (ring entry, request slot and SQE; request-submit included)"),
+                      ("request-complete", work.completionDispatch, "a completions dispatch per request completed (CQE, request slot, used-ring push)")]
+        }
+        var costs = parts.compactMap { key, series, what -> CalibratedCost? in
+            guard series.count >= minimumReplaySamples else { return nil }
+            let note = micro[key].map { "; \($0)" } ?? ""
+            return CalibratedCost(key: key, median: Double(series.percentile(50)), p99: Double(series.percentile(99)),
+                                  samples: series.count, p90: Double(series.percentile(90)), spread: true,
+                                  method: source + what + note)
+        }
+        if costs.contains(where: { $0.key == "virtqueue-pop" }) {
+            costs.append(CalibratedCost(key: "request-submit", median: 0, p99: 0, samples: 0, spread: false,
+                                        method: "0: included in virtqueue-pop, which the replay times with the SQE"))
+        }
+        return costs
+    }
+
+    /// A short replay with policy busy on the synthetic device (the IOThread always polling): its `handoffCosts`,
+    /// and its iteration tail (`loopWorkCosts` without the dispatches, which polling makes dearer than elsewhere).
+    public static func busyReplayCosts(runtimeNs: Int64, handoffMicro: String = "",
+                                       micro: [String: String] = [:]) throws -> [CalibratedCost] {
         var configuration = probeConfiguration(runtimeNs: runtimeNs)
         configuration.iothreads[0].policy = .busy
         let report = try Replay.run(configuration, setup: ReplaySetup(device: .synthetic))
-        return handoffCosts(polledPickup: report.polledPickup, usedDelivery: report.usedDelivery, micro: micro)
+        return handoffCosts(polledPickup: report.polledPickup, usedDelivery: report.usedDelivery, micro: handoffMicro)
+            + loopWorkCosts(report.loopWork, dispatches: false, micro: micro)
     }
 }

@@ -115,6 +115,12 @@ struct ReplayOptions: ParsableArguments {
         if delivery.count > 0 {
             StandardError.write("replay: IOThread used-ring push to guest completion \(spread(delivery))\n")
         }
+        let work = report.loopWork
+        for (what, series) in [("completion dispatch per request", work.completionDispatch),
+                               ("virtqueue dispatch per request, without system calls", work.virtqueueDispatch),
+                               ("dispatch end to the next io_poll_begin", work.iterationTail)] where series.count > 0 {
+            StandardError.write("replay: IOThread \(what) \(spread(series))\n")
+        }
         if let fit = HaltFit(report.blockedWakeups) {
             func median(_ group: [BlockedWakeup], _ value: KeyPath<BlockedWakeup, Int64>) -> Int64 {
                 HaltFit.median(group.map { $0[keyPath: value] })

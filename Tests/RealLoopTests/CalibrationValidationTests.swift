@@ -1,7 +1,7 @@
 import Foundation
 import PollModel
 import PollingPolicy
-import RealLoop
+@testable import RealLoop
 import Scenario
 import XCTest
 
@@ -89,6 +89,12 @@ final class CalibrationValidationTests: XCTestCase {
             XCTAssertTrue(keys.contains("fd-event-signal"))
             XCTAssertTrue(keys.contains("halt-after"))
         }
+        XCTAssertEqual(keys.count, calibration.costs.count, "a key written twice")
+        if RealLoopEnvironment.allowedCPUs.count >= 2 {
+            // The tail after the dispatch as a replay's IOThread pays it, not the bare clock read.
+            let tail = try XCTUnwrap(calibration.costs.first { $0.key == "iteration-end" })
+            XCTAssertTrue(tail.method.hasPrefix("a replay's IOThread"), tail.method)
+        }
         for cost in calibration.costs {
             XCTAssertNotNil(HostProfile.parameter(named: cost.key), "\(cost.key) is not a profile key")
             XCTAssertGreaterThanOrEqual(cost.median, 0, cost.key)
@@ -110,6 +116,36 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertEqual(configuration.profile.guestNotify.mean, 0)
         // The profile built in memory is the one the file describes.
         XCTAssertEqual(calibration.profile().ioUringEnter.mean, configuration.profile.ioUringEnter.mean, accuracy: 0.1)
+    }
+
+    func testTheLoopsOwnWorkBecomesProfileKeysWithTheirSpread() throws {
+        var work = LoopWorkTimes()
+        for i in 0..<100 {
+            work.iterationTail.record(Int64(700 + 4 * i), bytes: 0)
+            work.completionDispatch.record(Int64(300 + 6 * i), bytes: 0)
+        }
+        for i in 0..<(Calibrator.minimumReplaySamples - 1) { work.virtqueueDispatch.record(Int64(250 + i), bytes: 0) }
+        // calibrate's busy replay: only the tail.
+        XCTAssertEqual(Calibrator.loopWorkCosts(work, dispatches: false).map(\.key), ["iteration-end"])
+        // A validation's replay: the dispatches too, except one with too few samples (and request-submit with it).
+        let costs = Calibrator.loopWorkCosts(work, dispatches: true, micro: ["iteration-end": "micro 500ns"])
+        XCTAssertEqual(costs.map(\.key), ["iteration-end", "request-complete"])
+        let tail = costs[0]
+        XCTAssertEqual(tail.median, Double(work.iterationTail.percentile(50)))
+        XCTAssertTrue(tail.method.hasSuffix("; micro 500ns"))
+        XCTAssertTrue(tail.yamlValue.hasPrefix("{ dist: lognormal, median: "), tail.yamlValue)
+        work.virtqueueDispatch.record(260, bytes: 0)
+        let all = Calibrator.loopWorkCosts(work, dispatches: true)
+        XCTAssertEqual(all.map(\.key), ["iteration-end", "virtqueue-pop", "request-complete", "request-submit"])
+        XCTAssertEqual(all[3].median, 0)
+        // Over a micro-benchmark's costs, each takes the place of its key.
+        var profileCosts = ["iteration-end", "guest-notify"].map {
+            CalibratedCost(key: $0, median: 1, p99: 1, samples: 1, spread: false, method: "micro")
+        }
+        profileCosts.replaceOrAppend(all)
+        XCTAssertEqual(profileCosts.map(\.key), ["iteration-end", "guest-notify", "virtqueue-pop", "request-complete",
+                                                "request-submit"])
+        XCTAssertEqual(profileCosts[0], all[0])
     }
 
     func testValidationSimulatesWithTheWakeUpsMeasuredAroundItsReplay() throws {

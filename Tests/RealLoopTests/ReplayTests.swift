@@ -80,6 +80,14 @@ final class ReplayTests: XCTestCase {
             XCTAssertEqual(Double(report.usedDelivery.count), Double(report.latency.count), accuracy: 0.05 * Double(report.latency.count))
             XCTAssertLessThan(report.submissionPickup.percentile(50) + arrival.percentile(50) + report.usedDelivery.percentile(50),
                               report.result.latency_ns.p50, "\(policy)")
+            // The loop's own work is timed per request it handled; the tail only where the next iteration polls.
+            let work = report.loopWork
+            for series in [work.completionDispatch, work.virtqueueDispatch] {
+                XCTAssertGreaterThan(series.count, 0, "\(policy)")
+                XCTAssertLessThanOrEqual(series.count, report.result.jobs.map(\.ios).reduce(0, +) + 64, "\(policy)")
+                XCTAssertLessThan(series.percentile(50), report.result.latency_ns.p50, "\(policy)")
+            }
+            XCTAssertEqual(work.iterationTail.count == 0, policy == .none, "\(policy)")
             if policy == .none {
                 XCTAssertEqual(report.result.iothreads[0].poll.hit_rate, 0)
                 // Without polling, every request kicks, and every kick is timed.
