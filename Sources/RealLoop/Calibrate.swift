@@ -136,7 +136,9 @@ public enum Calibrator {
             let micro = "micro-benchmark (one cache line stored on one CPU and seen by a thread spinning on the other): median \(CalibratedCost.ns(handoff.median))"
             let measured = try busyReplayCosts(runtimeNs: Int64(max(100, 200 * options.scale)) * 1_000_000,
                                                handoffMicro: micro,
-                                               micro: ["iteration-end": "micro-benchmark (the CLOCK_THREAD_CPUTIME_ID read alone): median \(CalibratedCost.ns(cpuClock.median))"])
+                                               micro: ["iteration-end": "micro-benchmark (the CLOCK_THREAD_CPUTIME_ID read alone): median \(CalibratedCost.ns(cpuClock.median))",
+                                                       "virtqueue-pop": "micro-benchmark (SPSC push + pop, hot caches): median \(CalibratedCost.ns(popCost.median))",
+                                                       "request-complete": "micro-benchmark (CQE reap and used-ring push, hot caches): median \(CalibratedCost.ns(popCost.median + monotonic.median))"])
             costs.replaceOrAppend(measured)
             if !measured.contains(where: { $0.key == "interrupt-injection" }) {
                 costs.append(CalibratedCost(key: "interrupt-injection", median: handoff.median, p99: handoff.p99,

@@ -288,7 +288,7 @@ public enum Validation {
             .costs(plainWriteNs: prepared.profile.guestKick.mean, plainReadNs: prepared.profile.eventfdRead.mean,
                    haltAfterNs: Int64((haltAfter.constantValue ?? haltAfter.mean).rounded()))
             + Calibrator.handoffCosts(polledPickup: replay.polledPickup, usedDelivery: replay.usedDelivery)
-            + Calibrator.loopWorkCosts(replay.loopWork, dispatches: true)
+            + Calibrator.loopWorkCosts(replay.loopWork)
         guard !own.isEmpty else { return nil }
         var configuration = prepared
         configuration.profile.replace(with: own)

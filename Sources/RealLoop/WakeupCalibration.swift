@@ -158,20 +158,16 @@ extension Calibrator {
 
     /// The loop's own work in a replay (`LoopWorkTimes`; docs/validation.md, finding 17): `iteration-end`, from a
     /// dispatch's end to the next io_poll_begin, which decides whether the guest's next submission still sees
-    /// notifications enabled and kicks; and, with `dispatches`, `request-complete` and `virtqueue-pop`
-    /// (`request-submit` 0: the replay times the SQE with the pop). The dispatches cost a busy replay about three
-    /// times what they cost one whose IOThread blocks between requests (polling, it holds the very lines the other
-    /// CPU writes), so `calibrate`, whose replay is busy, takes only the tail, and a validation's second simulation
-    /// takes all three from the replay of its own policy. Each keeps its spread (lognormal through p50 and p90), so
-    /// that the race between the tail and the guest's submission is one in the model too; each needs 50 samples.
-    public static func loopWorkCosts(_ work: LoopWorkTimes, dispatches: Bool, micro: [String: String] = [:])
-        -> [CalibratedCost] {
+    /// notifications enabled and kicks; `request-complete` and `virtqueue-pop` (`request-submit` 0: the replay times
+    /// the SQE with the pop). The dispatches read lines the other CPU wrote, and cost 0.3–0.5 µs per request in some
+    /// replays and 0.8–1.2 µs in others, whatever the policy (campaign 14): like the handoffs, they move with where
+    /// the host runs the two vCPUs. Each keeps its spread (lognormal through p50 and p90), so that the race between
+    /// the tail and the guest's submission is one in the model too; each needs 50 samples.
+    public static func loopWorkCosts(_ work: LoopWorkTimes, micro: [String: String] = [:]) -> [CalibratedCost] {
         let source = "a replay's IOThread, wall time: "
-        var parts = [("iteration-end", work.iterationTail, "from the end of an iteration's dispatch to the next io_poll_begin (the policy's update, the loop's CLOCK_THREAD_CPUTIME_ID read, the next budget): a guest submitting meanwhile still kicks")]
-        if dispatches {
-            parts += [("virtqueue-pop", work.virtqueueDispatch, "a virtqueue dispatch per request popped, without its system calls (ring entry, request slot and SQE; request-submit included)"),
-                      ("request-complete", work.completionDispatch, "a completions dispatch per request completed (CQE, request slot, used-ring push)")]
-        }
+        let parts = [("iteration-end", work.iterationTail, "from the end of an iteration's dispatch to the next io_poll_begin (the policy's update, the loop's CLOCK_THREAD_CPUTIME_ID read, the next budget): a guest submitting meanwhile still kicks"),
+                     ("virtqueue-pop", work.virtqueueDispatch, "a virtqueue dispatch per request popped, without its system calls (ring entry, request slot and SQE; request-submit included)"),
+                     ("request-complete", work.completionDispatch, "a completions dispatch per request completed (CQE, request slot, used-ring push)")]
         var costs = parts.compactMap { key, series, what -> CalibratedCost? in
             guard series.count >= minimumReplaySamples else { return nil }
             let note = micro[key].map { "; \($0)" } ?? ""
@@ -186,14 +182,14 @@ extension Calibrator {
         return costs
     }
 
-    /// A short replay with policy busy on the synthetic device (the IOThread always polling): its `handoffCosts`,
-    /// and its iteration tail (`loopWorkCosts` without the dispatches, which polling makes dearer than elsewhere).
+    /// A short replay with policy busy on the synthetic device (the IOThread always polling): its `handoffCosts` and
+    /// `loopWorkCosts`.
     public static func busyReplayCosts(runtimeNs: Int64, handoffMicro: String = "",
                                        micro: [String: String] = [:]) throws -> [CalibratedCost] {
         var configuration = probeConfiguration(runtimeNs: runtimeNs)
         configuration.iothreads[0].policy = .busy
         let report = try Replay.run(configuration, setup: ReplaySetup(device: .synthetic))
         return handoffCosts(polledPickup: report.polledPickup, usedDelivery: report.usedDelivery, micro: handoffMicro)
-            + loopWorkCosts(report.loopWork, dispatches: false, micro: micro)
+            + loopWorkCosts(report.loopWork, micro: micro)
     }
 }
