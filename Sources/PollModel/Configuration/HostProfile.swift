@@ -151,7 +151,7 @@ public struct HostProfile: Sendable, Equatable {
         .init(key: "handler-dispatch", keyPath: \.handlerDispatch, meaning: "dispatching one ready handler (aio_dispatch_handler)",
               bareMetalNs: 100, source: "estimate"),
         .init(key: "iteration-end", keyPath: \.iterationEnd, meaning: "aio_poll's own work after the dispatch, before the next iteration polls (bottom halves, timers, lockcnt): while it runs, virtqueue notifications are still as the iteration left them",
-              bareMetalNs: 0, source: "not estimated for bare metal (0: folded into handler-dispatch); the real loop's CLOCK_THREAD_CPUTIME_ID read at the end of each iteration, written by pollsim calibrate"),
+              bareMetalNs: 0, source: "not estimated for bare metal (0: folded into handler-dispatch); pollsim calibrate writes the real loop's, timed in a busy replay from a dispatch's end to the next io_poll_begin (its CLOCK_THREAD_CPUTIME_ID read among them), 0.75-1.3 us on this VM against 0.5 us for the clock read alone (docs/validation.md, finding 17)"),
         .init(key: "scan-per-handler", keyPath: \.scanPerHandler, meaning: "pre-2020 dispatch: visiting one registered handler after each wait",
               bareMetalNs: 20, source: "estimate; seed 001's 260k IOPS implies about 3 ns on that host (scenarios/profiles/seed001-host.yaml)"),
         .init(key: "virtqueue-pop", keyPath: \.virtqueuePop, meaning: "virtqueue_pop of one request (descriptor walk, mapping)",
