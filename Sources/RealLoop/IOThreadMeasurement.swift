@@ -57,7 +57,7 @@ struct IOThreadMeasurement {
 /// The IOThread's own work between its waits and polls, timed in wall-clock ns as it runs beside the guest
 /// (docs/validation.md, finding 17). Each reads lines that the other CPU wrote last (a CQE, a ring entry, a request
 /// slot, the used ring's index), so it costs the replay several times what the same code costs a micro-benchmark
-/// with hot caches; `Calibrator.dispatchCosts` turns these into `request-complete`, `virtqueue-pop` and
+/// with hot caches; `Calibrator.loopWorkCosts` turns these into `request-complete`, `virtqueue-pop` and
 /// `iteration-end`.
 public struct LoopWorkTimes: Sendable {
     /// A completions dispatch (reap the CQEs, push each onto its used ring), per request it completed.
