@@ -34,13 +34,14 @@ final class IOThreadLoop: @unchecked Sendable {
         var recordDecisions = 0
     }
 
+    // What is not private here is the state the handlers' dispatch (IOThread+Handlers.swift) reads or writes.
     let config: IOThreadConfig
     let options: Options
-    private let roles: [Role]
+    let roles: [Role]
     private let handlerFds: [Int32]
-    private let queues: [Virtqueue]
-    private let table: RequestTable
-    private let target: BackendTarget
+    let queues: [Virtqueue]
+    let table: RequestTable
+    let target: BackendTarget
     private let fdmon: URing
     let backend: URing
     private let stopFd: Int32
@@ -51,23 +52,23 @@ final class IOThreadLoop: @unchecked Sendable {
     private var pollStarted = false
     private var ready: [HandlerID] = []
     private var isReady: [Bool]
-    private var fdReady: [Bool]
+    var fdReady: [Bool]
     private var armed: [Bool]
     private var stopping = false
     /// Requests submitted to the backend and not yet completed (the file backend drains them before exit).
-    private var inFlight = 0
+    var inFlight = 0
 
     // Accounting.
     private var measuring = false
     private var spanStart: Int64 = 0
     private var cswStart = 0
-    private(set) var measurement = IOThreadMeasurement()
+    var measurement = IOThreadMeasurement()
     private var startAdjustments = 0
     private var startResets = 0
     private(set) var decisionTrace: [DecisionRecord] = []
     private var record: DecisionRecord?
     /// The event that ended each iteration's blocking wait, if any.
-    private var wakeupRecorder = BlockedWakeupRecorder()
+    var wakeupRecorder = BlockedWakeupRecorder()
     /// When the last measured dispatch ended (0: none since the last iteration started): the iteration tail's start.
     private var dispatchEndedAt: Int64 = 0
     /// Set when the thread failed; the orchestrator reports it.
@@ -393,118 +394,5 @@ final class IOThreadLoop: @unchecked Sendable {
             try? arm(handler)
         }
         return any
-    }
-
-    /// What one handler's dispatch did: the wall time it spent in system calls, and the requests it popped or
-    /// completed.
-    private struct HandlerWork {
-        var syscallWall: Int64 = 0
-        var requests = 0
-    }
-
-    /// `LoopWorkTimes`: the dispatch's wall time without its system calls, per request.
-    private func timeDispatch(_ handler: HandlerID, wall: Int64, _ work: HandlerWork) {
-        guard work.requests > 0 else { return }
-        let perRequest = max(0, wall - work.syscallWall) / Int64(work.requests)
-        switch roles[handler] {
-        case .virtqueue: measurement.loopWork.virtqueueDispatch.record(perRequest, bytes: 0)
-        case .completions: measurement.loopWork.completionDispatch.record(perRequest, bytes: 0)
-        }
-    }
-
-    /// aio_dispatch_handler: the handler's callback.
-    private func dispatch(_ handler: HandlerID, measured: Bool) throws -> HandlerWork {
-        var work = HandlerWork()
-        switch roles[handler] {
-        case .virtqueue(let queue):
-            let kicked = fdReady[handler]
-            if kicked {
-                fdReady[handler] = false
-                let t0 = Sys.monotonicNs()
-                Sys.eventfdRead(queue.kickFd)  // event_notifier_test_and_clear
-                work.syscallWall += Sys.monotonicNs() - t0
-                if measured { measurement.counters.syscalls += 1 }
-            }
-            // virtio_blk_handle_vq: pop everything available, submit it to the backend in one io_uring_enter.
-            var submitted = 0
-            let popped = measured ? Sys.monotonicNs() : 0
-            while let id = queue.avail.pop() {
-                if measured {
-                    let issuedAt = table.slots[Int(id)].issuedAt
-                    measurement.submissionPickup.record(popped - issuedAt, bytes: 0)
-                    wakeupRecorder.dispatched(.kick, at: issuedAt, dispatchedAt: popped)
-                    if !kicked {
-                        measurement.polledPickup.record(popped - issuedAt, bytes: 0)
-                    } else if wakeupRecorder.cameWhileRunning(issuedAt) {
-                        measurement.runningKickPickup.record(popped - issuedAt, bytes: 0)
-                    }
-                }
-                try prepare(Int(id), measured: measured)
-                submitted += 1
-            }
-            work.requests = submitted
-            if submitted > 0 {
-                inFlight += submitted
-                let t0 = Sys.monotonicNs()
-                try backend.submit()
-                work.syscallWall += Sys.monotonicNs() - t0
-                if measured { measurement.counters.syscalls += 1 }
-            }
-        case .completions:
-            fdReady[handler] = false
-            let seen = measured ? Sys.monotonicNs() : 0
-            while let (userData, result) = backend.popCompletion() {
-                if userData >= UInt64(table.count) {
-                    // A failed MSG_RING (its CQE is skipped only on success).
-                    if result < 0 { noteError(result) }
-                    continue
-                }
-                let id = Int(userData)
-                let slot = table.slots + id
-                slot.pointee.result = result
-                if measured, case .synthetic = target {
-                    measurement.completionNotification.record(seen - slot.pointee.postedAt, bytes: 0)
-                    wakeupRecorder.dispatched(.completion, at: slot.pointee.postedAt, dispatchedAt: seen)
-                }
-                if result < 0 { noteError(result) }
-                inFlight -= 1
-                work.requests += 1
-                if measured { slot.pointee.usedPushedAt = Sys.monotonicNs() }
-                queues[Int(slot.pointee.queue)].used.push(UInt32(id))
-            }
-        }
-        return work
-    }
-
-    @inline(__always)
-    private func prepare(_ id: Int, measured: Bool) throws {
-        let slot = table.slots[id]
-        switch target {
-        case .file(let fd):
-            if slot.isWrite {
-                try backend.prepareWrite(fd: fd, buffer: table.buffer(id), bytes: Int(slot.bytes), offset: slot.offset,
-                                         userData: UInt64(id))
-            } else {
-                try backend.prepareRead(fd: fd, buffer: table.buffer(id), bytes: Int(slot.bytes), offset: slot.offset,
-                                        userData: UInt64(id))
-            }
-        case .synthetic(let deviceRingFd):
-            if measured { table.slots[id].deviceSubmittedAt = Sys.monotonicNs() }
-            try backend.prepareMessage(to: deviceRingFd, result: 0, userData: UInt64(id))
-        }
-    }
-
-    private func noteError(_ result: Int32) {
-        measurement.counters.backendErrors += 1
-        if measurement.counters.firstBackendError == 0 { measurement.counters.firstBackendError = -result }
-    }
-
-    /// Before exit: the kernel may still write into request buffers; wait for every file request to complete.
-    private func drainBackend() throws {
-        guard case .file = target else { return }
-        while inFlight > 0 {
-            guard let (userData, _) = try backend.waitCompletion() else { continue }
-            if userData < UInt64(table.count) { inFlight -= 1 }
-        }
     }
 }

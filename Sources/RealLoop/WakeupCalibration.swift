@@ -149,18 +149,24 @@ extension Calibrator {
         let parts = [("cross-cpu-handoff", polledPickup, "the guest's submission to the IOThread's pop, for those that polling found"),
                      ("interrupt-injection", usedDelivery, "the IOThread's used-ring push to the guest seeing it (the guest polls its used ring)")]
         return parts.compactMap { key, series, what in
-            guard series.count >= minimumReplaySamples else { return nil }
-            let median = Double(series.percentile(50))
-            return CalibratedCost(key: key, median: median, p99: Double(series.percentile(99)), samples: series.count,
-                                  spread: false, method: source + what + (micro.isEmpty ? "" : "; \(micro)"))
+            replayCost(key, series, spread: false, method: source + what + (micro.isEmpty ? "" : "; \(micro)"))
         }
+    }
+
+    /// A cost that a replay measured once per request or iteration, or nil below `minimumReplaySamples` (the profile
+    /// then keeps its value). With `spread`, a lognormal through its p50 and p90; else its median.
+    static func replayCost(_ key: String, _ series: LatencySeries, spread: Bool, method: String) -> CalibratedCost? {
+        guard series.count >= minimumReplaySamples else { return nil }
+        return CalibratedCost(key: key, median: Double(series.percentile(50)), p99: Double(series.percentile(99)),
+                              samples: series.count, p90: spread ? Double(series.percentile(90)) : 0, spread: spread,
+                              method: method)
     }
 
     /// The loop's own work in a replay (`LoopWorkTimes`; docs/validation.md, finding 17): `iteration-end`, from a
     /// dispatch's end to the next io_poll_begin, which decides whether the guest's next submission still sees
     /// notifications enabled and kicks; `request-complete` and `virtqueue-pop` (`request-submit` 0: the replay times
     /// the SQE with the pop). The dispatches read lines the other CPU wrote, and cost 0.3–0.5 µs per request in some
-    /// replays and 0.8–1.2 µs in others, whatever the policy (campaign 14): like the handoffs, they move with where
+    /// replays and 0.75–1.2 µs in others, whatever the policy (campaign 14): like the handoffs, they move with where
     /// the host runs the two vCPUs. Each keeps its spread (lognormal through p50 and p90), so that the race between
     /// the tail and the guest's submission is one in the model too; each needs 50 samples.
     public static func loopWorkCosts(_ work: LoopWorkTimes, micro: [String: String] = [:]) -> [CalibratedCost] {
@@ -168,12 +174,8 @@ extension Calibrator {
         let parts = [("iteration-end", work.iterationTail, "from the end of an iteration's dispatch to the next io_poll_begin (the policy's update, the loop's CLOCK_THREAD_CPUTIME_ID read, the next budget): a guest submitting meanwhile still kicks"),
                      ("virtqueue-pop", work.virtqueueDispatch, "a virtqueue dispatch per request popped, without its system calls (ring entry, request slot and SQE; request-submit included)"),
                      ("request-complete", work.completionDispatch, "a completions dispatch per request completed (CQE, request slot, used-ring push)")]
-        var costs = parts.compactMap { key, series, what -> CalibratedCost? in
-            guard series.count >= minimumReplaySamples else { return nil }
-            let note = micro[key].map { "; \($0)" } ?? ""
-            return CalibratedCost(key: key, median: Double(series.percentile(50)), p99: Double(series.percentile(99)),
-                                  samples: series.count, p90: Double(series.percentile(90)), spread: true,
-                                  method: source + what + note)
+        var costs = parts.compactMap { key, series, what in
+            replayCost(key, series, spread: true, method: source + what + (micro[key].map { "; \($0)" } ?? ""))
         }
         if costs.contains(where: { $0.key == "virtqueue-pop" }) {
             costs.append(CalibratedCost(key: "request-submit", median: 0, p99: 0, samples: 0, spread: false,
