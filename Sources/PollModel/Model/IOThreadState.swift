@@ -59,8 +59,6 @@ struct IOThreadState: ~Copyable {
     /// fd events queued as task_work while the thread ran (`PollSimulator+TaskWork.swift`): each reaches it at its
     /// next kernel entry, or when the interrupt lands.
     var taskWork: [PendingTaskWork] = []
-    /// The thread's next kernel entry lasts at least until then: the interrupt of a task_work it ran early.
-    var kernelHeldUntil: SimTime = 0
     /// When the thread's latest system call was entered: a blocked thread's idle time counts from its wait call's
     /// entry, as the real loop measures it (`PollSimulator.cpuHalted`).
     var systemCallEnteredAt: SimTime = 0
@@ -96,6 +94,9 @@ struct IOThreadState: ~Copyable {
     /// The current iteration's wait reported the handler's fd: its io_read runs (and reads the eventfd), not only
     /// io_poll_ready.
     var readyByFd = EntityTable<Bool>()
+    /// The next read of the handler's eventfd returns no earlier than this: the interrupt of the fd event's
+    /// task_work, which a kernel entry ran before it landed (`PollSimulator.runTaskWork`).
+    var eventfdHeldUntil = EntityTable<SimTime>()
 
     // Dispatch in progress.
     var ready = EntityTable<HandlerID>()
@@ -153,6 +154,7 @@ struct IOThreadState: ~Copyable {
         inFdReadyList.append(false)
         armed.append(true)
         readyByFd.append(false)
+        eventfdHeldUntil.append(0)
         isReady.append(false)
         return roles.count - 1
     }

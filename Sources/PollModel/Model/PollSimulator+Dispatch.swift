@@ -59,7 +59,8 @@ extension PollSimulator {
             threads[thread].readyByFd[handler] = false
             clearFd(thread, handler)
             if hasEventfd(thread, handler) {
-                systemCall(thread, profile.eventfdRead.draw(stream))
+                systemCall(thread, profile.eventfdRead.draw(stream), heldUntil: threads[thread].eventfdHeldUntil[handler])
+                threads[thread].eventfdHeldUntil[handler] = 0
                 countSyscall(thread)
             }
         } else if !hasEventfd(thread, handler) {
@@ -192,7 +193,7 @@ extension PollSimulator {
 
     /// Whether the handler's fd is an eventfd that its io_read must read: an ioeventfd, the linux-aio eventfd, the
     /// thread pool's notifier; not the io_uring backend's ring fd.
-    private func hasEventfd(_ thread: Int, _ handler: HandlerID) -> Bool {
+    func hasEventfd(_ thread: Int, _ handler: HandlerID) -> Bool {
         guard case .completions(let index) = threads[thread].roles[handler] else { return true }
         return threads[thread].completionQueues[index].backend != .ioUring
     }

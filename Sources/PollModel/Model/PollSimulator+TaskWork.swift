@@ -1,15 +1,17 @@
 import PollingPolicy
 import SimKernel
 
-/// An fd event that reaches a running IOThread (docs/validation.md, finding 11; docs/model.md, "fd events and
+/// An fd event that reaches a running IOThread (docs/validation.md, findings 11 and 18; docs/model.md, "fd events and
 /// io_uring's need_wait()"). An io_uring POLL_ADD completes as task_work for the ring's owner: the signaller queues
 /// it and interrupts the owner's CPU, and the interrupt lands `fd-event-latency` later. The kernel also runs task_work
 /// whenever the thread returns from a system call, so a thread that makes one meanwhile sees the event when that
-/// call returns (a wait returns at once), but its next kernel entry is then held, on its CPU, until the interrupt
-/// lands. A thread that only polls sees the event when the interrupt lands. Both paths make the event usable at the
-/// same time; what differs is where the thread spends the gap: in the model before this, blocked (off CPU) in the
-/// wait that the event ended; in the real loop, on CPU in the system call after it, which was most of policy none's
-/// CPU error.
+/// call returns (a wait returns at once), but its read of that event's eventfd is then held, on its CPU, until the
+/// interrupt lands. A thread that only polls sees the event when the interrupt lands. Both paths make the event
+/// usable at the same time; what differs is where the thread spends the gap: in the model before finding 11, blocked
+/// (off CPU) in the wait that the event ended; in the real loop, on CPU in the eventfd read after it, which was most
+/// of policy none's CPU error. Only the eventfd read is held (finding 18): the real loop's other kernel entries in
+/// between (a submission, the wait that returned, the CPU clock read) return as fast as ever, and an event on the
+/// io_uring backend's ring fd, which nothing reads, holds nothing.
 struct PendingTaskWork {
     var handler: HandlerID
     var firedAt: SimTime
@@ -32,28 +34,30 @@ extension PollSimulator {
         fdVisible(thread, handler, firedAt: firedAt)
     }
 
-    /// One system call of the IOThread, costing `cost` from its cursor: held until the interrupt of a task_work it
-    /// ran earlier lands, and running the task_work queued by its return. A call that costs nothing is not made
-    /// (`guest-notify` 0: the real loop's guest has no irqfd).
-    func systemCall(_ thread: Int, _ cost: SimTime) {
+    /// One system call of the IOThread, costing `cost` from its cursor, and lasting at least until `heldUntil` (an
+    /// eventfd read whose event's interrupt has not landed yet); it runs the task_work queued by its return. A call
+    /// that costs nothing is not made (`guest-notify` 0: the real loop's guest has no irqfd).
+    func systemCall(_ thread: Int, _ cost: SimTime, heldUntil: SimTime = 0) {
         let entry = threads[thread].cursor
         threads[thread].systemCallEnteredAt = entry  // a wait that costs nothing still blocks from here
         guard cost > 0 else { return }
-        let held = max(0, threads[thread].kernelHeldUntil - entry)
-        threads[thread].kernelHeldUntil = 0
-        spend(thread, .syscall, cost + held)
+        spend(thread, .syscall, cost + max(0, heldUntil - entry))
         runTaskWork(thread, at: threads[thread].cursor)
     }
 
-    /// A return from the kernel at `time` runs the task_work queued by then. Invariant: every item in `taskWork`
-    /// has its `taskWorkInterrupt` event scheduled at `landsAt`, which finds it gone once run here.
+    /// A return from the kernel at `time` runs the task_work queued by then; the events' eventfds stay held until
+    /// their interrupts land. Invariant: every item in `taskWork` has its `taskWorkInterrupt` event scheduled at
+    /// `landsAt`, which finds it gone once run here.
     func runTaskWork(_ thread: Int, at time: SimTime) {
         var index = 0
         while index < threads[thread].taskWork.count {
             let item = threads[thread].taskWork[index]
             guard item.firedAt <= time else { index += 1; continue }
             threads[thread].taskWork.remove(at: index)
-            threads[thread].kernelHeldUntil = max(threads[thread].kernelHeldUntil, item.landsAt)
+            if hasEventfd(thread, item.handler) {
+                threads[thread].eventfdHeldUntil[item.handler] = max(threads[thread].eventfdHeldUntil[item.handler],
+                                                                     item.landsAt)
+            }
             fdVisible(thread, item.handler, firedAt: item.firedAt)
         }
     }
