@@ -78,6 +78,31 @@ def summarise(label, rows):
               f"{100 * below:.1f} % below poll-max-ns ({POLL_MAX_NS / 1e3:.1f} us)")
 
 
+def racing_kicks(rows):
+    """A kick that raced with io_poll_begin (docs/validation.md, findings 3 and 18): a poll found the guest's request,
+    and the next iteration dispatches the virtqueue again with no poll success (the kick's fd event, its ring
+    empty). Where the thread then spends the time until the kick's interrupt lands shows in the gaps between
+    iterations (a dispatch and the loop's own work): after the polled pop (its submission), or after the kick's
+    dispatch (its eventfd read); when neither is long, the event came by the interrupt while the thread polled, and
+    the kick's iteration has the long block_ns."""
+    def gap(a, b):
+        return int(b["start_ns"]) - int(a["start_ns"]) - int(a["block_ns"])
+    after_pop, kick_block, after_kick = [], [], []
+    for a, b, c in zip(rows, rows[1:], rows[2:]):
+        if (what(a) == "vq" and a["poll_successes"].strip() and what(b) == "vq" and not b["poll_successes"].strip()):
+            after_pop.append(gap(a, b))
+            kick_block.append(int(b["block_ns"]))
+            after_kick.append(gap(b, c))
+    if not after_pop:
+        return
+    def q(values):
+        return "/".join(f"{percentile(values, p) / 1e3:.1f}" for p in (10, 50, 90))
+    held = sum(1 for v in after_kick if v > 5_000) / len(after_kick)
+    print(f"   racing kicks after a polled pop: {len(after_pop)} ({100 * len(after_pop) / len(rows):.1f} % of "
+          f"iterations); us p10/p50/p90: gap after the pop {q(after_pop)}, the kick's block_ns {q(kick_block)}, "
+          f"gap after the kick's dispatch {q(after_kick)} (over 5 us in {100 * held:.0f} %)")
+
+
 def main(argv):
     skip = 0
     args = list(argv)
@@ -95,6 +120,7 @@ def main(argv):
             print(f"{path}: cannot read iteration records: {e}", file=sys.stderr)
             return 1
         summarise(label, rows)
+        racing_kicks(rows)
     return 0
 
 

@@ -340,7 +340,7 @@ extension ValidationReport {
         lines += table.lines()
         lines.append("")
         lines.append("wake-ups simulated with: \(wakeupsFrom == "probes" ? "the probes around the replay" : "the profile's")"
-                     + (replayCosts == nil ? "" : "; \"replay's costs\": simulated again with the wake-ups and cross-CPU handoffs the replay itself met (a diagnosis, not a prediction)"))
+                     + (replayCosts == nil ? "" : "; \"replay's costs\": simulated again with the wake-ups, cross-CPU handoffs and loop's own work the replay itself met (a diagnosis, not a prediction)"))
         for note in notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }
