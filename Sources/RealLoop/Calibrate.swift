@@ -312,7 +312,8 @@ public enum Calibrator {
                         try ring.submit()
                         shared.ready.store(round, ordering: .releasing)
                         cpu0 = Sys.threadCPUNs()
-                        // The interrupt's stall ends where the CQE shows, so the gap before the read that follows.
+                        // The stall ends just before the CQE shows: the loop takes one more clock read after the
+                        // check that finds it, so that the stall is counted.
                         var last = Sys.monotonicNs(), stall: Int64 = 0, stallAt: Int64 = 0
                         var seen = false
                         while !seen && !Interrupt.isRequested {
