@@ -11,7 +11,13 @@ Iterations are classed by what they dispatched and how they found it:
   hit      a poll found work (no blocking)
   blocked  no poll success: the thread waited in the fd monitor (possibly after polling its whole budget)
 crossed with the handlers dispatched: vq (the guest's kick/submission), completions, both, nothing.
+
+With the `requests` column (how many requests each dispatched handler popped or completed), the dispatches that did
+work are lined up request by request: how each pop and each completion was found (by a poll, by a wait, or with no
+budget), the time between them, and what the two iterations after a completion that a wait delivered were. A
+dispatch of 0 requests is an fd event whose work polling had done: `v0` a racing kick, `c0` the backend ring fd's.
 """
+import collections
 import csv
 import sys
 from statistics import mean
@@ -103,6 +109,52 @@ def racing_kicks(rows):
           f"gap after the kick's dispatch {q(after_kick)} (over 5 us in {100 * held:.0f} %)")
 
 
+def found_by(row, handler):
+    if handler in row["poll_successes"].split():
+        return "poll"
+    return "no budget" if row["budget_ns"] == "0" else "wait"
+
+
+def pattern(row):
+    """An iteration in a few characters: P if a poll found work, the handlers with their requests, the block_ns."""
+    work = ",".join(f"{'c' if h == 'completions' else 'v'}{n}"
+                    for h, n in zip(row["dispatched"].split(), row["requests"].split()))
+    block = int(row["block_ns"])
+    bound = next((f"<{b}" for b in (2, 5, 12) if block < b * 1000), ">12")
+    return f"{'P' if row['poll_successes'].strip() else '-'}{work} block{bound}us"
+
+
+def requests_timeline(rows):
+    """Each pop or completion that did work, in order: (dispatch start, 'pop' or 'cpl', how it was found)."""
+    if not rows or "requests" not in rows[0]:
+        return
+    events = []
+    for index, r in enumerate(rows):
+        at = int(r["start_ns"]) + int(r["block_ns"])
+        for handler, count in zip(r["dispatched"].split(), r["requests"].split()):
+            if int(count) > 0:
+                events.append((at, "cpl" if handler == "completions" else "pop", found_by(r, handler), index))
+    legs = {}
+    for a, b in zip(events, events[1:]):
+        if a[1] != b[1]:
+            legs.setdefault((f"{a[1]}->{b[1]}", b[2]), []).append(b[0] - a[0])
+    total = {kind: sum(1 for e in events if e[1] == kind) for kind in ("pop", "cpl")}
+    print("   requests: from one dispatch to the next that did work (us p10/p50/p90, mean)")
+    for (leg, how), gaps in sorted(legs.items()):
+        share = 100 * len(gaps) / max(1, total[leg[-3:]])
+        quantiles = "/".join(f"{percentile(gaps, q) / 1e3:.1f}" for q in (10, 50, 90))
+        print(f"     {leg} found by {how:<9} {share:5.1f} %  {quantiles}, {mean(gaps) / 1e3:.1f}")
+    after = collections.Counter()
+    for e in events:
+        if e[1] == "cpl" and e[2] == "wait" and e[3] + 2 < len(rows):
+            after[(pattern(rows[e[3] + 1]), pattern(rows[e[3] + 2]))] += 1
+    if after:
+        count = sum(after.values())
+        print(f"   the two iterations after a completion that a wait delivered ({count}; most common):")
+        for (first, second), n in after.most_common(5):
+            print(f"     {100 * n / count:5.1f} %  {first:<22} then {second}")
+
+
 def main(argv):
     skip = 0
     args = list(argv)
@@ -121,6 +173,7 @@ def main(argv):
             return 1
         summarise(label, rows)
         racing_kicks(rows)
+        requests_timeline(rows)
     return 0
 
 

@@ -79,6 +79,8 @@ public struct DecisionRecord: Sendable, Equatable {
     public var removed: [HandlerID] = []
     /// Handlers dispatched, in order.
     public var dispatched: [HandlerID] = []
+    /// Requests each dispatched handler popped or completed, in `dispatched` order.
+    public var requests: [Int] = []
     public var blockNs: Int64 = 0
 }
 

@@ -282,6 +282,7 @@ final class IOThreadLoop: @unchecked Sendable {
             let dispatchStart = measured ? Sys.monotonicNs() : 0
             let work = try dispatch(handler, measured: measured)
             syscallWall += work.syscallWall
+            record?.requests.append(work.requests)
             if measured {
                 dispatchEndedAt = Sys.monotonicNs()
                 timeDispatch(handler, wall: dispatchEndedAt - dispatchStart, work)

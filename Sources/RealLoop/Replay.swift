@@ -103,6 +103,7 @@ public struct ReplayReport: Sendable {
             record.pollSuccesses = names(decision.pollSuccesses)
             record.removed = names(decision.removed)
             record.dispatched = names(decision.dispatched)
+            record.requests = decision.requests
             record.blockNs = decision.blockNs
             return record
         }

@@ -21,6 +21,25 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertEqual(try iterationsPerIO(fdmon: .epoll, aio: .ioUring), 2, accuracy: 0.01)
     }
 
+    func testIterationRecordsCountTheRequestsEachDispatchHandled() throws {
+        // The same run as above (fdmon io_uring, io_uring backend): per I/O, a kick's pop of one request, the
+        // submission's empty reap, and the completion's reap of one. The records say which dispatch was which.
+        let records = try Fixture.iterationRecords(Fixture.single(policy: .none, fdmon: .ioUring, aio: .ioUring,
+                                                                  runtime: 50_000_000, rampTime: 5_000_000))
+        var handled: [String: [Int]] = [:]
+        for record in records {
+            XCTAssertEqual(record.requests.count, record.dispatched.count)
+            for (handler, requests) in zip(record.dispatched, record.requests) { handled[handler, default: []].append(requests) }
+        }
+        let reaps = try XCTUnwrap(handled[IterationRecord.completionsHandler])
+        let pops = try XCTUnwrap(handled.first { $0.key != IterationRecord.completionsHandler }?.value)
+        XCTAssertGreaterThan(pops.count, 100)
+        XCTAssertEqual(Set(pops), [1])
+        XCTAssertEqual(reaps.filter { $0 == 0 }.count, pops.count, accuracy: 1)
+        XCTAssertEqual(reaps.reduce(0, +), pops.count, accuracy: 1)
+        XCTAssertEqual(records.last?.csvFields(iteration: 0).last, records.last?.requests.map(String.init).joined(separator: " "))
+    }
+
     func testAPolledThreadIsNotInterruptedByADisarmedFd() throws {
         // Busy polling never waits, so each POLL_ADD fires at most once and is never re-armed: after the first
         // completions' CQE, polling runs undisturbed, as fast as with epoll (no need_wait()).

@@ -96,7 +96,10 @@ final class PolicyDecisionTests: XCTestCase {
             var reference = Reference(kind, report.iothread.poll, handlers: report.handlerCount,
                                       idleRemoval: report.iothread.idleHandlerRemoval)
             var polled = 0
+            var handled = [Int](repeating: 0, count: report.handlerCount)
             for (index, record) in report.decisions.enumerated() {
+                XCTAssertEqual(record.requests.count, record.dispatched.count, "\(kind) iteration \(index)")
+                for (handler, requests) in zip(record.dispatched, record.requests) { handled[handler] += requests }
                 XCTAssertEqual(record.pollList, reference.list.members, "\(kind) iteration \(index)")
                 XCTAssertEqual(record.budget, reference.budget(), "\(kind) iteration \(index)")
                 guard record.budget == reference.budget() else { break }
@@ -111,6 +114,10 @@ final class PolicyDecisionTests: XCTestCase {
                 reference.finished(blockNs: record.blockNs)
             }
             if kind != .none { XCTAssertGreaterThan(polled, 0, "\(kind) never polled") }
+            // Queue depth 1 from the first iteration on: every request popped is completed, but at most the last.
+            XCTAssertGreaterThan(handled[0], 50, "\(kind)")
+            let inFlight = handled[1...].reduce(0, +) - handled[0]
+            XCTAssertTrue((0...1).contains(inFlight), "\(kind): \(inFlight) requests popped and not completed")
         }
     }
 }

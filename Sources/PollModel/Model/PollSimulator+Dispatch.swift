@@ -75,6 +75,7 @@ extension PollSimulator {
             threads[thread].synchronousPop = queues[queue].submit == .sio
                 || (queues[queue].submit == .adaptive && available == 1)
             while let request = queues[queue].avail.pop() { threads[thread].popped.push(request) }
+            threads[thread].iterationRecord?.requests.append(available)
         case .completions(let index):
             var completed = 0
             while let request = threads[thread].completionQueues[index].done.pop() {
@@ -82,6 +83,7 @@ extension PollSimulator {
                 threads[thread].completedBuffer.append(request)
                 completed += 1
             }
+            threads[thread].iterationRecord?.requests.append(completed)
             if completed > 0 { notifyGuest(thread) }
         }
     }

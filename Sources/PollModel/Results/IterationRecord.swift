@@ -22,6 +22,10 @@ public struct IterationRecord: Sendable, Equatable {
     public var removed: [String] = []
     /// Handlers dispatched, in order.
     public var dispatched: [String] = []
+    /// Requests each dispatched handler popped or completed, in `dispatched` order. A 0 is an fd event whose work
+    /// polling had already done (a racing kick, a backend completion's ring-fd event): telling those from real work
+    /// is what lines up the two loops' iterations request by request.
+    public var requests: [Int] = []
     /// block_ns: time polled plus time blocked before the dispatch.
     public var blockNs: Int64 = 0
 
@@ -33,13 +37,13 @@ public struct IterationRecord: Sendable, Equatable {
     }
 
     public static let csvColumns = ["iteration", "thread", "start_ns", "budget_ns", "poll_list", "poll_successes",
-                                    "removed", "dispatched", "block_ns"]
+                                    "removed", "dispatched", "block_ns", "requests"]
 
     /// The record's fields in `csvColumns` order, unescaped; handler lists are space-separated.
     public func csvFields(iteration: Int) -> [String] {
         func list(_ names: [String]) -> String { names.joined(separator: " ") }
         let budget = budgetNs == .max ? -1 : budgetNs
         return [String(iteration), thread, String(startNs), String(budget), list(pollList), list(pollSuccesses),
-                list(removed), list(dispatched), String(blockNs)]
+                list(removed), list(dispatched), String(blockNs), requests.map(String.init).joined(separator: " ")]
     }
 }
