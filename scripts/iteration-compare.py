@@ -124,6 +124,23 @@ def pattern(row):
     return f"{'P' if row['poll_successes'].strip() else '-'}{work} block{bound}us"
 
 
+def kick_path(first, second):
+    """After a completion that a blocking wait delivered (docs/validation.md, finding 20): how the guest's next
+    request, and the kick it made while notifications were still on, reached the loop."""
+    def handled(row):
+        return {h: int(n) for h, n in zip(row["dispatched"].split(), row["requests"].split()) if h != "completions"}
+    popped = handled(first)
+    if not any(popped.values()):
+        return "other"
+    if not any(h in first["poll_successes"].split() for h, n in popped.items() if n > 0):
+        return "kick seen before polling"
+    echo = handled(second)
+    if echo and not any(echo.values()):
+        return "polled, kick at the submission's return" if int(second["block_ns"]) < 5_000 \
+            else "polled, kick by the interrupt while polling"
+    return "polled, no kick in the next iteration"
+
+
 def requests_timeline(rows):
     """Each pop or completion that did work, in order: (dispatch start, 'pop' or 'cpl', how it was found)."""
     if not rows or "requests" not in rows[0]:
@@ -144,15 +161,23 @@ def requests_timeline(rows):
         share = 100 * len(gaps) / max(1, total[leg[-3:]])
         quantiles = "/".join(f"{percentile(gaps, q) / 1e3:.1f}" for q in (10, 50, 90))
         print(f"     {leg} found by {how:<9} {share:5.1f} %  {quantiles}, {mean(gaps) / 1e3:.1f}")
-    after = collections.Counter()
+    after, kick, tail = collections.Counter(), collections.Counter(), {}
     for e in events:
         if e[1] == "cpl" and e[2] == "wait" and e[3] + 2 < len(rows):
-            after[(pattern(rows[e[3] + 1]), pattern(rows[e[3] + 2]))] += 1
+            first, second = rows[e[3] + 1], rows[e[3] + 2]
+            after[(pattern(first), pattern(second))] += 1
+            path = kick_path(first, second)
+            kick[path] += 1
+            tail.setdefault(path, []).append(int(first["start_ns"]) - e[0])
     if after:
         count = sum(after.values())
         print(f"   the two iterations after a completion that a wait delivered ({count}; most common):")
         for (first, second), n in after.most_common(5):
             print(f"     {100 * n / count:5.1f} %  {first:<22} then {second}")
+        print("   then the next request (notifications were on after the wait, so the guest may have kicked); "
+              "us p50 from the completion's dispatch to the next iteration:")
+        for path, n in kick.most_common():
+            print(f"     {100 * n / count:5.1f} %  {path:<45} {percentile(tail[path], 50) / 1e3:5.2f}")
 
 
 def main(argv):

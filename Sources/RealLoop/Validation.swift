@@ -70,13 +70,20 @@ public enum Validation {
     public struct SimulatedRun: Sendable {
         public var result: RunResult
         public var quantiles: [Double]
+        /// The first `recordIterations` aio_poll iterations (`PollSimulator.iterationObserver`).
+        public var iterations: [IterationRecord] = []
     }
 
-    /// Simulates a prepared scenario.
-    public static func simulate(_ prepared: ModelConfiguration) throws -> SimulatedRun {
+    /// Simulates a prepared scenario, recording its first `recordIterations` iterations.
+    public static func simulate(_ prepared: ModelConfiguration, recordIterations: Int = 0) throws -> SimulatedRun {
         let simulator = try PollSimulator(prepared)
+        var iterations: [IterationRecord] = []
+        if recordIterations > 0 {
+            simulator.iterationObserver = { if iterations.count < recordIterations { iterations.append($0) } }
+        }
         let result = simulator.run()
-        return SimulatedRun(result: result, quantiles: simulator.latencyPercentiles(demeritPercentiles).map(Double.init))
+        return SimulatedRun(result: result, quantiles: simulator.latencyPercentiles(demeritPercentiles).map(Double.init),
+                            iterations: iterations)
     }
 
     /// The scenario as both sides run it: every disk on the io_uring backend (the real loop's only one) and one
@@ -244,11 +251,15 @@ public enum Validation {
     /// `deviceReads` > 0 and a file or block device, the device's read latency is measured (`measureDevice`); with
     /// `wakeupProbeNs` > 0 on a host with two CPUs or more, its wake-ups before and after it (`measureWakeups`).
     /// The simulation, deterministic, runs last. `replay` runs the replay, `Replay.run` by default (the CLI's handles
-    /// Ctrl-C); `note` hears each measurement at once.
+    /// Ctrl-C); `note` hears each measurement at once. With `setup.recordDecisions` > 0, `iterations` receives the
+    /// decision records of the simulation and of the replay that the report compares: a simulation run apart
+    /// (`pollsim run`) has neither this preparation nor the wake-ups measured around the replay.
     public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup, deviceReads: Int = 0,
                            wakeupProbeNs: Int64 = 0,
                            replay: ((ModelConfiguration) throws -> ReplayReport)? = nil,
-                           note: (String) -> Void = { _ in }) throws -> ValidationReport {
+                           note: (String) -> Void = { _ in },
+                           iterations: ((_ simulated: [IterationRecord], _ measured: [IterationRecord]) throws -> Void)? = nil)
+        throws -> ValidationReport {
         var prepared = prepare(configuration, device: setup.device)
         var notes: [String] = []
         if deviceReads > 0, case .path(let path) = setup.device {
@@ -270,7 +281,8 @@ public enum Validation {
         } else {
             measured = try runReplay()
         }
-        let simulated = try simulate(prepared)
+        let simulated = try simulate(prepared, recordIterations: setup.recordDecisions)
+        try iterations?(simulated.iterations, measured.iterationRecords)
         var report = compare(simulated: simulated, replay: measured, device: setup.device)
         report.notes.insert(contentsOf: notes, at: 0)
         report.wakeupsFrom = probeCosts == nil ? "profile" : "probes"

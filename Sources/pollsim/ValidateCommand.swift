@@ -35,6 +35,9 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var replay: ReplayOptions
     @OptionGroup var options: ScenarioOptions
 
+    @Option(help: ArgumentHelp("Write the simulation's and the replay's first \(DecisionsOutput.limit) aio_poll iterations as CSV to PREFIX-simulated.csv and PREFIX-measured.csv (`pollsim run/replay --decisions`; scripts/iteration-compare.py compares them).", valueName: "PREFIX"))
+    var decisions: String?
+
     @Option(help: "table, json or csv.")
     var outputFormat: OutputFormat = .table
 
@@ -60,9 +63,16 @@ struct ValidateCommand: ParsableCommand {
         guard wakeupProbeMs >= 0 && wakeupProbeMs <= 10_000 else {
             throw CommandFailure(message: "validate: --wakeup-probe-ms must be between 0 and 10000 (got \(wakeupProbeMs))")
         }
+        var replay = self.replay
+        if decisions != nil { replay.recordDecisions = DecisionsOutput.limit }
         let report = try Validation.run(configuration, setup: replay.setup, deviceReads: deviceReads,
                                         wakeupProbeNs: Int64(wakeupProbeMs) * 1_000_000,
-                                        replay: replay.replay, note: { StandardError.write("note: \($0)\n") })
+                                        replay: replay.replay, note: { StandardError.write("note: \($0)\n") },
+                                        iterations: { simulated, measured in
+                                            guard let decisions else { return }
+                                            try DecisionsOutput.write(simulated, to: decisions + "-simulated.csv")
+                                            try DecisionsOutput.write(measured, to: decisions + "-measured.csv")
+                                        })
         let text: String
         switch outputFormat {
         case .table: text = report.table()

@@ -209,4 +209,21 @@ final class CalibrationValidationTests: XCTestCase {
         let second = report.replayCosts.map { $0.metrics.count + $0.host.count } ?? 0
         XCTAssertEqual(report.csv().split(separator: "\n").count, report.metrics.count + second + 1)
     }
+
+    func testValidateHandsOverTheIterationsOfTheSimulationAndReplayItCompared() throws {
+        try ReplayTests.requireIoUring()
+        let configuration = try ReplayTests.configuration(policy: .pollWeight, iodepth: 1)
+        var setup = ReplaySetup(device: .synthetic)
+        setup.recordDecisions = 2_000
+        var simulated: [IterationRecord] = [], measured: [IterationRecord] = []
+        _ = try Validation.run(configuration, setup: setup, iterations: { simulated = $0; measured = $1 })
+        XCTAssertEqual(simulated.count, 2_000)
+        XCTAssertGreaterThan(measured.count, 100)
+        XCTAssertLessThanOrEqual(measured.count, 2_000)
+        XCTAssertTrue(measured.contains { $0.requests.contains { $0 > 0 } })
+        // The simulation as validate prepares it (the synthetic device's completions posted by the guest's vCPU),
+        // which a plain `pollsim run` of the scenario is not.
+        let prepared = Validation.prepare(configuration, device: .synthetic)
+        XCTAssertEqual(simulated, try Validation.simulate(prepared, recordIterations: 2_000).iterations)
+    }
 }
