@@ -109,6 +109,11 @@ def racing_kicks(rows):
           f"gap after the kick's dispatch {q(after_kick)} (over 5 us in {100 * held:.0f} %)")
 
 
+def handled(row):
+    """(handler, requests it popped or completed) for each handler the iteration dispatched, in order."""
+    return [(h, int(n)) for h, n in zip(row["dispatched"].split(), row["requests"].split())]
+
+
 def found_by(row, handler):
     if handler in row["poll_successes"].split():
         return "poll"
@@ -117,8 +122,7 @@ def found_by(row, handler):
 
 def pattern(row):
     """An iteration in a few characters: P if a poll found work, the handlers with their requests, the block_ns."""
-    work = ",".join(f"{'c' if h == 'completions' else 'v'}{n}"
-                    for h, n in zip(row["dispatched"].split(), row["requests"].split()))
+    work = ",".join(f"{'c' if h == 'completions' else 'v'}{n}" for h, n in handled(row))
     block = int(row["block_ns"])
     bound = next((f"<{b}" for b in (2, 5, 12) if block < b * 1000), ">12")
     return f"{'P' if row['poll_successes'].strip() else '-'}{work} block{bound}us"
@@ -126,15 +130,15 @@ def pattern(row):
 
 def kick_path(first, second):
     """After a completion that a blocking wait delivered (docs/validation.md, finding 20): how the guest's next
-    request, and the kick it made while notifications were still on, reached the loop."""
-    def handled(row):
-        return {h: int(n) for h, n in zip(row["dispatched"].split(), row["requests"].split()) if h != "completions"}
-    popped = handled(first)
+    request, and the kick it may have made while notifications were still on, reached the loop."""
+    def queues(row):
+        return {h: n for h, n in handled(row) if h != "completions"}
+    popped = queues(first)
     if not any(popped.values()):
         return "other"
     if not any(h in first["poll_successes"].split() for h, n in popped.items() if n > 0):
         return "kick seen before polling"
-    echo = handled(second)
+    echo = queues(second)
     if echo and not any(echo.values()):
         return "polled, kick at the submission's return" if int(second["block_ns"]) < 5_000 \
             else "polled, kick by the interrupt while polling"
@@ -148,8 +152,8 @@ def requests_timeline(rows):
     events = []
     for index, r in enumerate(rows):
         at = int(r["start_ns"]) + int(r["block_ns"])
-        for handler, count in zip(r["dispatched"].split(), r["requests"].split()):
-            if int(count) > 0:
+        for handler, count in handled(r):
+            if count > 0:
                 events.append((at, "cpl" if handler == "completions" else "pop", found_by(r, handler), index))
     legs = {}
     for a, b in zip(events, events[1:]):

@@ -44,6 +44,6 @@ public struct IterationRecord: Sendable, Equatable {
         func list(_ names: [String]) -> String { names.joined(separator: " ") }
         let budget = budgetNs == .max ? -1 : budgetNs
         return [String(iteration), thread, String(startNs), String(budget), list(pollList), list(pollSuccesses),
-                list(removed), list(dispatched), String(blockNs), requests.map(String.init).joined(separator: " ")]
+                list(removed), list(dispatched), String(blockNs), list(requests.map(String.init))]
     }
 }
