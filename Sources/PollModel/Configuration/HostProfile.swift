@@ -74,6 +74,7 @@ public struct HostProfile: Sendable, Equatable {
     // Request processing in the IOThread (accounted as dispatch time).
     public var handlerDispatch: Cost
     public var iterationEnd: Cost
+    public var iterationEndSyscall: Cost
     public var scanPerHandler: Cost
     public var virtqueuePop: Cost
     public var requestSubmit: Cost
@@ -152,6 +153,8 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 100, source: "estimate"),
         .init(key: "iteration-end", keyPath: \.iterationEnd, meaning: "aio_poll's own work after the dispatch, before the next iteration polls (bottom halves, timers, lockcnt): while it runs, virtqueue notifications are still as the iteration left them",
               bareMetalNs: 0, source: "not estimated for bare metal (0: folded into handler-dispatch); pollsim calibrate writes the real loop's, timed in a busy replay from a dispatch's end to the next io_poll_begin (its CLOCK_THREAD_CPUTIME_ID read among them), 0.75-1.3 us on this VM against 0.5 us for the clock read alone (docs/validation.md, finding 17)"),
+        .init(key: "iteration-end-syscall", keyPath: \.iterationEndSyscall, meaning: "the system call among iteration-end's work, if the loop makes one there: its return, taken at iteration-end's end, runs the task_work queued by then, so a guest kick fired during the iteration's end reaches the next iteration's wait before it polls (docs/validation.md, finding 21); part of iteration-end, not added to it; 0: no kernel entry there",
+              bareMetalNs: 0, source: "0: QEMU's aio_poll reads only vDSO clocks between a dispatch and the next poll; pollsim calibrate writes the real loop's CLOCK_THREAD_CPUTIME_ID read, a system call on this VM (0.4-0.6 us)"),
         .init(key: "scan-per-handler", keyPath: \.scanPerHandler, meaning: "pre-2020 dispatch: visiting one registered handler after each wait",
               bareMetalNs: 20, source: "estimate; seed 001's 260k IOPS implies about 3 ns on that host (scenarios/profiles/seed001-host.yaml)"),
         .init(key: "virtqueue-pop", keyPath: \.virtqueuePop, meaning: "virtqueue_pop of one request (descriptor walk, mapping)",
@@ -187,7 +190,7 @@ public struct HostProfile: Sendable, Equatable {
         eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
         haltAfter = zero; wakeupHalted = zero; wakeupHaltedCPU = zero
         fdEventLatency = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero
-        pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; scanPerHandler = zero
+        pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; iterationEndSyscall = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
         guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero; crossCPUHandoff = zero
         threadPoolHandoff = zero; vhostPerRequest = zero; vhostWakeup = zero

@@ -79,9 +79,15 @@ extension PollSimulator {
 
     // MARK: The iteration
 
-    /// Start of aio_poll: ask the policy for a budget, then poll or wait.
+    /// Start of aio_poll: ask the policy for a budget, then poll or wait. A loop whose iteration end makes a system
+    /// call (`iteration-end-syscall`, the real loop's CPU-clock read) returns from it here, at the end of
+    /// `iteration-end`, and that return runs the task_work queued by then: a kick fired during the iteration's end
+    /// makes need_wait() true, and the wait dispatches it before any poll. It is run here rather than where the
+    /// dispatch planned `iteration-end` because the kicks that fire during the planned stretch are only queued as
+    /// the simulation reaches them.
     func iterate(_ thread: Int) {
         let start = now
+        if profile.iterationEndSyscall.mean > 0 { runTaskWork(thread, at: start) }
         threads[thread].iterationStart = start
         threads[thread].cursor = start
         let measured = window.contains(start)
