@@ -62,6 +62,9 @@ def summarise(label, rows):
     if unbounded:
         line += f"; unbounded (busy) in {100 * unbounded / n:.1f} %"
     print(line)
+    if bounded:
+        # classic's poll_ns doubles from 4 us: how far the policy grew it (docs/validation.md, finding 21)
+        print(f"   budget >= 16 us in {100 * sum(1 for b in bounded if b >= 16_000) / n:.1f} % of iterations")
     print(f"   {'kind':<22} {'share %':>8} {'block_ns p10':>13} {'p50':>8} {'p90':>8} {'mean budget':>12}")
     groups = {}
     for r in rows:
