@@ -254,9 +254,6 @@ final class IterationEndTests: XCTestCase {
         XCTAssertGreaterThan(racingKicks(without), without.count / 50)
         XCTAssertEqual(racingKicks(with), 0)
         XCTAssertGreaterThan(kicksSeenBeforePolling(with), kicksSeenBeforePolling(without) + with.count / 50)
-        print("iteration-end-syscall 0 / 500 ns: kicks seen before polling \(kicksSeenBeforePolling(without)) / "
-              + "\(kicksSeenBeforePolling(with)), racing kicks \(racingKicks(without)) / \(racingKicks(with)) "
-              + "in \(without.count) / \(with.count) iterations")
     }
 
     func testRecordsNameHandlersByRoleAndCarryTheBudgetAndBlockTime() throws {
