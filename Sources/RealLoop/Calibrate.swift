@@ -114,11 +114,11 @@ public enum Calibrator {
         costs.append(CalibratedCost(key: "iteration-end", median: cpuClock.median, p99: cpuClock.p99,
                                     samples: cpuClock.samples, spread: false,
                                     method: "the real loop's CLOCK_THREAD_CPUTIME_ID read at the end of each iteration, after the dispatch: a guest that submits meanwhile after a blocking wait still sees notifications enabled and kicks (docs/validation.md, finding 9)"))
-        // Finding 21: modelled alone, the clock read's kernel entry sends the kicks the right way but leaves out the
-        // interrupt that the same kicks still send, which lengthens the real loop's short waits; classic then polls
-        // too little. Written as 0, with the measurement, until that interrupt is modelled.
+        // Findings 21 and 22: the clock read's kernel entry sends the kicks the real loop's way, but the model's
+        // classic then polls too little, with or without the kicks' interrupts modelled (fd-event-stall). Written as
+        // 0, with the measurement.
         costs.append(CalibratedCost(key: "iteration-end-syscall", median: 0, p99: 0, samples: 0, spread: false,
-                                    method: "0, although the real loop's CLOCK_THREAD_CPUTIME_ID read is a system call here (median \(CalibratedCost.ns(cpuClock.median))) whose return runs a kick's task_work: with it the model's classic polled too little, the kick's interrupt that lengthens the real loop's short waits not being modelled (docs/validation.md, finding 21)"))
+                                    method: "0, although the real loop's CLOCK_THREAD_CPUTIME_ID read is a system call here (median \(CalibratedCost.ns(cpuClock.median))) whose return runs a kick's task_work: with it the model's classic polled too little, before the kick's interrupt was modelled (docs/validation.md, finding 21) and after (finding 22)"))
         costs.append(CalibratedCost(key: "guest-notify", median: 0, p99: 0, samples: 0, spread: false,
                                     method: "0: the real loop's guest polls its used ring with interrupts suppressed (no irqfd)"))
         var latencySeries = LatencySeries()
@@ -161,10 +161,22 @@ public enum Calibrator {
         var fdEventMethod = "eventfd write to its POLL_ADD CQE showing in the ring of a thread spinning on the other CPU"
         if cpus.count >= 2 {
             // The same from a busy CPU, as the replay's guest writes: there the interrupt stalls the spinning thread
-            // first (finding 19), which the simulator does not model yet; measured to follow it from run to run.
+            // first (findings 19 and 22): fd-event-stall and its onset.
             let busy = try wakeup(rounds: n(300), waiterCPU: cpus[1], wakerCPU: cpus[0], spinning: true,
                                   wakerSpins: true)
             fdEventMethod += " (from a busy CPU: median \(CalibratedCost.ns(busy.median)), the spinning thread stalled \(CalibratedCost.ns(busy.stall)) from \(CalibratedCost.ns(busy.stallStart)) after the write; from an idle one it stalled \(CalibratedCost.ns(fdEvent.stall)))"
+            costs.append(CalibratedCost(key: "fd-event-stall", median: busy.stall, p99: busy.stallP99,
+                                        samples: busy.samples, p90: busy.stallP90, spread: true,
+                                        method: "an eventfd write from a busy CPU with a POLL_ADD armed by a thread spinning on the other CPU: the spinner's longest gap between two clock reads, the interrupt that delivers the event taking its CPU (docs/validation.md, findings 19 and 22)"))
+            costs.append(CalibratedCost(key: "fd-event-stall-onset", median: max(0, busy.stallStart - write.median),
+                                        p99: max(0, busy.stallStart - write.median), samples: busy.samples, spread: false,
+                                        method: "the same: when that gap began after the write began (median \(CalibratedCost.ns(busy.stallStart))), minus an eventfd write with no POLL_ADD armed, after which the model's kick fires"))
+            progress("task_work run by a system call")
+            let taskWork = try taskWorkRun(rounds: n(500), cpus: (cpus[0], cpus[1]))
+            costs.append(CalibratedCost(key: "task-work-run", median: max(0, taskWork.with.median - taskWork.without.median),
+                                        p99: max(0, taskWork.with.p99 - taskWork.without.median), samples: taskWork.with.samples,
+                                        spread: false,
+                                        method: "a CLOCK_THREAD_CPUTIME_ID read whose return runs a POLL_ADD's task_work (2.5 us after an eventfd write from the other CPU began, before its interrupt lands; median \(CalibratedCost.ns(taskWork.with.median))) minus the same read with nothing pending (median \(CalibratedCost.ns(taskWork.without.median)))"))
         }
         var fdEventCost = CalibratedCost(key: "fd-event-latency", median: fdEvent.median, p99: fdEvent.p99,
                                          samples: fdEvent.samples, p90: fdEvent.p90, spread: true, method: fdEventMethod)
@@ -223,6 +235,8 @@ public enum Calibrator {
         /// Spinning waiter: the median of its longest gap between two clock reads while it waited (the interrupt
         /// that delivers the event takes its CPU; finding 19), and of when that gap began after the write.
         var stall: Double = 0
+        var stallP90: Double = 0
+        var stallP99: Double = 0
         var stallStart: Double = 0
     }
 
@@ -371,10 +385,82 @@ public enum Calibrator {
         var measured = summarize(Array(shared.values.dropFirst(5)))
         measured.waitCPU = summarize(Array(shared.cpu.dropFirst(5))).median
         if spinning {
-            measured.stall = summarize(Array(shared.stalls.dropFirst(5))).median
+            let stalls = summarize(Array(shared.stalls.dropFirst(5)))
+            (measured.stall, measured.stallP90, measured.stallP99) = (stalls.median, stalls.p90, stalls.p99)
             measured.stallStart = summarize(Array(shared.stallStarts.dropFirst(5))).median
         }
         return measured
+    }
+
+    /// What a system call's return pays to run an fd event's task_work (`task-work-run`, finding 22): a thread on
+    /// `cpus.0` arms a POLL_ADD on an eventfd that a thread on `cpus.1` writes; 2.5 µs after the write began (its
+    /// task_work is queued about 1.4 µs in, its interrupt lands 5-6 µs in: finding 19), the first times one
+    /// CLOCK_THREAD_CPUTIME_ID read (a system call on a VM), counted when the CQE showed across it; `without`: the
+    /// same read with nothing pending.
+    static func taskWorkRun(rounds: Int, cpus: (Int, Int)) throws -> (with: Measured, without: Measured) {
+        final class Shared: @unchecked Sendable {
+            /// The round whose write may start; -1 when the reader gave up.
+            let go = Atomic<Int>(0)
+            let writeStartedAt = Atomic<Int64>(0)
+            let written = Atomic<Int>(0)
+            var with: [Double] = []
+            var without: [Double] = []
+        }
+        let shared = Shared()
+        let efd = try Sys.eventfd()
+        defer { Sys.close(efd) }
+        let ring = try URing(entries: 8)
+        let total = rounds + 5
+        let reader = try Sys.startThread {
+            try? Sys.pinCurrentThread(to: cpus.0)
+            for round in 1...total {
+                do {
+                    try ring.preparePollAdd(fd: efd, userData: 1)
+                    try ring.submit()
+                } catch {
+                    shared.go.store(-1, ordering: .releasing)
+                    return
+                }
+                let settle = Sys.monotonicNs() + 20_000
+                while Sys.monotonicNs() < settle {}
+                var start = Sys.monotonicNs()
+                _ = Sys.threadCPUNs()
+                let plain = Sys.monotonicNs() - start
+                shared.writeStartedAt.store(0, ordering: .releasing)
+                shared.go.store(round, ordering: .releasing)
+                var sent: Int64 = 0
+                while sent == 0 && !Interrupt.isRequested { sent = shared.writeStartedAt.load(ordering: .acquiring) }
+                while Sys.monotonicNs() - sent < 2_500 {}
+                let before = ring.completionsReady
+                start = Sys.monotonicNs()
+                _ = Sys.threadCPUNs()
+                let elapsed = Sys.monotonicNs() - start
+                if round > 5 {
+                    shared.without.append(Double(plain))
+                    if before == 0 && ring.completionsReady > 0 { shared.with.append(Double(elapsed)) }
+                }
+                while shared.written.load(ordering: .acquiring) != round && !Interrupt.isRequested {}
+                while ring.completionsReady == 0 && !Interrupt.isRequested {}
+                while ring.popCompletion() != nil {}
+                Sys.eventfdRead(efd)
+                if Interrupt.isRequested { break }
+            }
+            shared.go.store(-1, ordering: .releasing)
+        }
+        let writer = try Sys.startThread {
+            try? Sys.pinCurrentThread(to: cpus.1)
+            for round in 1...total {
+                var state = shared.go.load(ordering: .acquiring)
+                while state != round && state != -1 { state = shared.go.load(ordering: .acquiring) }
+                if state == -1 { return }
+                shared.writeStartedAt.store(Sys.monotonicNs(), ordering: .releasing)
+                Sys.eventfdWrite(efd)
+                shared.written.store(round, ordering: .releasing)
+            }
+        }
+        Sys.joinThread(reader)
+        Sys.joinThread(writer)
+        return (summarize(shared.with), summarize(shared.without))
     }
 
     /// How late a 30 µs IORING_OP_TIMEOUT fires for a thread blocked waiting for it.

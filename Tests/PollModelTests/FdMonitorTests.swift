@@ -94,35 +94,69 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertLessThan(Double(emptyReaps), 0.04 * Double(records.count))
     }
 
-    func testAnFdEventReachesARunningThreadAtItsNextSystemCallWhichThenHoldsItUntilTheInterrupt() throws {
-        // Finding 11. Policy none, queue depth 1, every cost 0 but the IOThread's system calls (io_uring_enter 2 µs,
-        // an eventfd read 1 µs: the kick's, and linux-aio's completion eventfd), a 100 µs device and an interrupt
-        // 30 µs after each fd event. A round, from the completion's wake-up at 0: its eventfd read ends at 1 and the
-        // guest kicks then, while the IOThread is in its next wait call (1..3); the wait returns as that call does,
-        // and the kick's eventfd read, entered at 3, is held until the interrupt (31) and ends at 32; the device
-        // completes at 132, whose eventfd read ends at 133: the guest's latency is 132 µs.
-        func run(fdEventLatency: SimTime) throws -> RunResult {
+    func testAKicksEventfdReadWaitsForItsSignallersWriteAndTheInterruptStallsWhateverRunsThen() throws {
+        // Findings 11, 19 and 22. Policy none, queue depth 1, every cost 0 but the IOThread's system calls
+        // (io_uring_enter 2 µs, an eventfd read 1 µs: the kick's, and linux-aio's completion eventfd), a 100 µs
+        // device, and the kick's interrupt: it lands 30 µs after the kick and stalls the thread for 5 µs from 6 µs
+        // after it. A round, from the completion's wake-up at 0: its eventfd read ends at 1 and the guest kicks
+        // then, while the IOThread is in its next wait call (1..3); the wait returns with the kick as that call does.
+        func run(signal: Double, stall: Double) throws -> RunResult {
             var profile = HostProfile.ideal
             profile.ioUringEnter = .ns(2_000)
             profile.eventfdRead = .ns(1_000)
-            profile.fdEventLatency = .ns(Double(fdEventLatency))
+            profile.fdEventLatency = .ns(30_000)
+            profile.fdEventSignal = .ns(signal)
+            profile.fdEventStall = .ns(stall)
+            profile.fdEventStallOnset = .ns(6_000)
             return try Fixture.run(Fixture.single(policy: .none, latency: try .constant(100_000), profile: profile,
                                                   fdmon: .ioUring, aio: .native, runtime: 20_000_000,
                                                   rampTime: 1_000_000))
         }
-        let result = try run(fdEventLatency: 30_000)
-        XCTAssertEqual(result.latency_ns.mean, 132_000, accuracy: 1)
-        // On CPU per round: the completion's read (1), the wait call that ran the kick (2), the held read (29), the
-        // wait call that blocks (2); the rest blocked.
-        let thread = result.iothreads[0]
-        XCTAssertEqual(thread.cpu_util, 34.0 / 132.0, accuracy: 0.001)
-        XCTAssertEqual(Double(thread.time_ns.blocked) / Double(thread.time_ns.total), 98.0 / 132.0, accuracy: 0.001)
-        // (The model before finding 11's had the same latency, but spent the 28 µs blocked in the wait: 6 µs of CPU
-        // per round.) With an instant fd event the wait returns with the kick and the read is not held: a 104 µs
-        // round (wait 2, read 1, device 100, completion read 1), 6 µs of it on CPU.
-        let instant = try run(fdEventLatency: 0)
-        XCTAssertEqual(instant.latency_ns.mean, 104_000, accuracy: 1)
-        XCTAssertEqual(instant.iothreads[0].cpu_util, 6.0 / 104.0, accuracy: 0.001)
+        // The guest's write holds the eventfd for 10 µs (until 11): the kick's read, entered at 3, waits for it,
+        // and the stall that starts meanwhile (7..12) follows it, so the read ends at 16. The device completes at
+        // 116, whose read ends at 117: a 116 µs round. On CPU: the completion's read (1), the wait call that ran the
+        // kick (2), the kick's read (13), the wait call that blocks (2).
+        let held = try run(signal: 10_000, stall: 5_000)
+        XCTAssertEqual(held.latency_ns.mean, 116_000, accuracy: 1)
+        XCTAssertEqual(held.iothreads[0].cpu_util, 18.0 / 116.0, accuracy: 0.001)
+        // With no write in progress the read ends at 4 and the next wait blocks from 6: the stall (7..12) finds the
+        // thread off CPU and costs nothing. A 104 µs round (wait 2, read 1, device 100, completion read 1), 6 µs of
+        // it on CPU. (Before finding 22 the model held the read until the interrupt landed, at 31, whatever the
+        // signaller did: a 132 µs round.)
+        let blocked = try run(signal: 0, stall: 5_000)
+        XCTAssertEqual(blocked.latency_ns.mean, 104_000, accuracy: 1)
+        XCTAssertEqual(blocked.iothreads[0].cpu_util, 6.0 / 104.0, accuracy: 0.001)
+        // The write alone: the read ends with it, at 11 (a 111 µs round, 13 µs on CPU).
+        let written = try run(signal: 10_000, stall: 0)
+        XCTAssertEqual(written.latency_ns.mean, 111_000, accuracy: 1)
+        XCTAssertEqual(written.iothreads[0].cpu_util, 13.0 / 111.0, accuracy: 0.001)
+    }
+
+    func testAnInterruptThatLandsWhileTheThreadPollsHoldsItsPoll() throws {
+        // Finding 22. Busy polling at queue depth 1, every cost 0 (a poll pass 1 ns), a 100 µs device, and an
+        // interrupt that stalls the IOThread for 20 µs from 90 µs after each fd event that finds it running. The
+        // guest's first request kicks at 0 (notifications are on until the first poll) and the thread runs: its
+        // stall (90..110) holds the poll that would find the first completion at 100 until 110. That completion
+        // fires the io_uring backend ring's armed POLL_ADD while the thread polls, and its stall (190..210) ends as
+        // the second completion arrives. Busy polling never waits, so no POLL_ADD is re-armed, no later event
+        // interrupts it, and each later completion is found 100 µs after the one before.
+        func completionsFound(stall: Double) throws -> [Int64] {
+            var profile = HostProfile.ideal
+            profile.fdEventLatency = .ns(500_000)
+            profile.fdEventStall = .ns(stall)
+            profile.fdEventStallOnset = .ns(90_000)
+            let configuration = Fixture.single(policy: .busy, latency: try .constant(100_000), profile: profile,
+                                               aio: .ioUring, runtime: 1_000_000, rampTime: 0)
+            return try Fixture.iterationRecords(configuration)
+                .filter { $0.dispatched == [IterationRecord.completionsHandler] }
+                .prefix(4).map { $0.startNs + $0.blockNs }
+        }
+        for (found, expected) in zip(try completionsFound(stall: 20_000), [110_000, 210_000, 310_000, 410_000] as [Int64]) {
+            XCTAssertEqual(Double(found), Double(expected), accuracy: 10)
+        }
+        for (found, expected) in zip(try completionsFound(stall: 0), [100_000, 200_000, 300_000, 400_000] as [Int64]) {
+            XCTAssertEqual(Double(found), Double(expected), accuracy: 10)
+        }
     }
 
     func testAThreadBlockedLongerThanHaltAfterWakesFromAHaltedCPU() throws {

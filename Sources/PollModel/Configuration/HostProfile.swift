@@ -63,6 +63,9 @@ public struct HostProfile: Sendable, Equatable {
     public var wakeupHalted: Cost
     public var wakeupHaltedCPU: Cost
     public var fdEventLatency: Cost
+    public var fdEventStall: Cost
+    public var fdEventStallOnset: Cost
+    public var taskWorkRun: Cost
     public var completionFdLatency: Cost
     /// Not a latency: CPU time of the thread that signals an fd with an armed POLL_ADD (grouped with fd events).
     public var fdEventSignal: Cost
@@ -137,6 +140,12 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 0, source: "not estimated for bare metal (0); 11-15 µs measured in this VM against 5-6 µs before the halt (docs/validation.md, finding 15), written by pollsim calibrate"),
         .init(key: "fd-event-latency", keyPath: \.fdEventLatency, meaning: "latency from an fd becoming readable to a running (not blocked) IOThread seeing it (io_uring POLL_ADD completion via task_work)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: seen at once); 15-20 µs measured in this VM, an inter-processor interrupt (docs/validation.md), written by pollsim calibrate"),
+        .init(key: "fd-event-stall", keyPath: \.fdEventStall, meaning: "how long the interrupt that delivers an fd event to a running IOThread takes that thread's CPU (an eventfd with an armed POLL_ADD, or a ring whose fd has one): whatever the thread does when it lands (a system call, a dispatch, a poll) takes that much longer, whether or not a system call already ran the event's task_work; nothing while the thread is off CPU; 0: free",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: an interrupt costs the thread about a microsecond); 7-11 µs measured in this VM, for a kick's eventfd and for a MSG_RING completion alike (docs/validation.md, findings 19 and 22), written by pollsim calibrate"),
+        .init(key: "fd-event-stall-onset", keyPath: \.fdEventStallOnset, meaning: "from an fd event to the start of its fd-event-stall",
+              bareMetalNs: 0, source: "not estimated for bare metal; 4.4-6.7 µs measured in this VM (docs/validation.md, findings 19 and 22), written by pollsim calibrate"),
+        .init(key: "task-work-run", keyPath: \.taskWorkRun, meaning: "what a system call's return pays to run one fd event's task_work (completing its io_uring POLL_ADD): a wait that returns at once with a kick takes this much longer than an empty one",
+              bareMetalNs: 0, source: "not estimated for bare metal (0); 0.2-0.5 µs measured in this VM (docs/validation.md, finding 22), written by pollsim calibrate"),
         .init(key: "completion-fd-latency", keyPath: \.completionFdLatency, meaning: "latency from a completion reaching the backend's completion queue to the fd monitor's report of that queue's fd (the fd is readable at once, and unreadable again once the queue is reaped; polling sees the completion at once)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: at once); in this VM once taken for a 7-14 µs second hop, which was the halted CPU's slower wake-up (halt-after): 0 since, a completion waking the IOThread as fast as a kick in the same idle state (docs/validation.md, finding 15), written by pollsim calibrate"),
         .init(key: "fd-event-signal", keyPath: \.fdEventSignal, meaning: "CPU time of the thread that makes an fd readable while an io_uring POLL_ADD is armed on it (the kernel queues the completion as task_work for the ring's owner and interrupts that CPU): added to a guest kick, and to a completion posted by a vCPU (devices' completion-cpu: vcpu)",
@@ -154,7 +163,7 @@ public struct HostProfile: Sendable, Equatable {
         .init(key: "iteration-end", keyPath: \.iterationEnd, meaning: "aio_poll's own work after the dispatch, before the next iteration polls (bottom halves, timers, lockcnt): while it runs, virtqueue notifications are still as the iteration left them",
               bareMetalNs: 0, source: "not estimated for bare metal (0: folded into handler-dispatch); pollsim calibrate writes the real loop's, timed in a busy replay from a dispatch's end to the next io_poll_begin (its CLOCK_THREAD_CPUTIME_ID read among them), 0.75-1.3 us on this VM against 0.5 us for the clock read alone (docs/validation.md, finding 17)"),
         .init(key: "iteration-end-syscall", keyPath: \.iterationEndSyscall, meaning: "the system call among iteration-end's work, if the loop makes one there: its return, taken at iteration-end's end, runs the task_work queued by then, so a guest kick fired during the iteration's end reaches the next iteration's wait before it polls (docs/validation.md, finding 21); part of iteration-end, not added to it; 0: no kernel entry there",
-              bareMetalNs: 0, source: "0: QEMU's aio_poll reads only vDSO clocks between a dispatch and the next poll. The real loop's CLOCK_THREAD_CPUTIME_ID read is a system call on this VM (0.4-0.6 us), but pollsim calibrate writes 0, with the read's cost in a comment: set alone, it made the model's classic poll too little (docs/validation.md, finding 21)"),
+              bareMetalNs: 0, source: "0: QEMU's aio_poll reads only vDSO clocks between a dispatch and the next poll. The real loop's CLOCK_THREAD_CPUTIME_ID read is a system call on this VM (0.4-0.6 us), but pollsim calibrate writes 0, with the read's cost in a comment: it made the model's classic poll too little, before the kicks' interrupts were modelled and after (docs/validation.md, findings 21 and 22)"),
         .init(key: "scan-per-handler", keyPath: \.scanPerHandler, meaning: "pre-2020 dispatch: visiting one registered handler after each wait",
               bareMetalNs: 20, source: "estimate; seed 001's 260k IOPS implies about 3 ns on that host (scenarios/profiles/seed001-host.yaml)"),
         .init(key: "virtqueue-pop", keyPath: \.virtqueuePop, meaning: "virtqueue_pop of one request (descriptor walk, mapping)",
@@ -189,7 +198,7 @@ public struct HostProfile: Sendable, Equatable {
         ioSubmitBase = zero; ioSubmitPerRequest = zero; ioUringSubmitPerRequest = zero; preadvSync = zero
         eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
         haltAfter = zero; wakeupHalted = zero; wakeupHaltedCPU = zero
-        fdEventLatency = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero
+        fdEventLatency = zero; fdEventStall = zero; fdEventStallOnset = zero; taskWorkRun = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero
         pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; iterationEndSyscall = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
         guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero; crossCPUHandoff = zero

@@ -59,6 +59,11 @@ struct IOThreadState: ~Copyable {
     /// fd events queued as task_work while the thread ran (`PollSimulator+TaskWork.swift`): each reaches it at its
     /// next kernel entry, or when the interrupt lands.
     var taskWork: [PendingTaskWork] = []
+    /// The stalls of those events' interrupts (`fd-event-stall`) that have not taken the thread's CPU yet: work
+    /// planned across one's start takes it (`PollSimulator.takeStalls`), otherwise its `interruptStall` event does.
+    var interruptStalls: [InterruptStall] = []
+    /// While polling: an interrupt holds the thread's CPU until then, so its io_poll sees nothing new before.
+    var stalledUntil: SimTime = 0
     /// When the thread's latest system call was entered: a blocked thread's idle time counts from its wait call's
     /// entry, as the real loop measures it (`PollSimulator.cpuHalted`).
     var systemCallEnteredAt: SimTime = 0
@@ -94,9 +99,9 @@ struct IOThreadState: ~Copyable {
     /// The current iteration's wait reported the handler's fd: its io_read runs (and reads the eventfd), not only
     /// io_poll_ready.
     var readyByFd = EntityTable<Bool>()
-    /// The next read of the handler's eventfd returns no earlier than this: the interrupt of the fd event's
-    /// task_work, which a kernel entry ran before it landed (`PollSimulator.runTaskWork`).
-    var eventfdHeldUntil = EntityTable<SimTime>()
+    /// The handler's eventfd is locked until then by a signaller's write that is still waking its POLL_ADD (and
+    /// interrupting this thread's CPU): a read of that eventfd waits for it, on CPU (finding 22).
+    var eventfdLockedUntil = EntityTable<SimTime>()
 
     // Dispatch in progress.
     var ready = EntityTable<HandlerID>()
@@ -154,7 +159,7 @@ struct IOThreadState: ~Copyable {
         inFdReadyList.append(false)
         armed.append(true)
         readyByFd.append(false)
-        eventfdHeldUntil.append(0)
+        eventfdLockedUntil.append(0)
         isReady.append(false)
         return roles.count - 1
     }

@@ -30,6 +30,9 @@ enum ModelEvent {
     /// The interrupt for an fd event that fired at `firedAt` while the IOThread ran lands (`fd-event-latency` later):
     /// the event reaches the thread now unless a system call ran its task_work first.
     case taskWorkInterrupt(thread: Int, handler: Int, firedAt: SimTime)
+    /// The interrupt of an fd event that fired at `firedAt` while the IOThread ran starts taking its CPU
+    /// (`fd-event-stall-onset` later), unless work planned across this instant has taken it already.
+    case interruptStall(thread: Int, handler: Int, firedAt: SimTime)
     /// A blocked IOThread is running again after a wake-up.
     case threadWoken(thread: Int, generation: UInt32)
     /// A vhost worker should look at its work list.

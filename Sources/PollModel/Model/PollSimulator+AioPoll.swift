@@ -69,12 +69,14 @@ extension PollSimulator {
         if window.contains(end) { threads[thread].counters.wakeups += 1 }
     }
 
-    /// Charges `cost` ns of `state` to the thread from its cursor onwards and advances the cursor.
+    /// Charges `cost` ns of `state` to the thread from its cursor onwards and advances the cursor, by as much more as
+    /// the interrupts that stall it meanwhile take (`takeStalls`).
     func spend(_ thread: Int, _ state: ThreadAccounting.State, _ cost: SimTime) {
         guard cost > 0 else { return }
         let from = threads[thread].cursor
-        threads[thread].accounting.charge(state, from: from, to: from + cost, window: window)
-        threads[thread].cursor = from + cost
+        let stalled = threads[thread].interruptStalls.isEmpty ? 0 : takeStalls(thread, from: from, cost: cost)
+        threads[thread].accounting.charge(state, from: from, to: from + cost + stalled, window: window)
+        threads[thread].cursor = from + cost + stalled
     }
 
     // MARK: The iteration
@@ -86,10 +88,10 @@ extension PollSimulator {
     /// dispatch planned `iteration-end` because the kicks that fire during the planned stretch are only queued as
     /// the simulation reaches them.
     func iterate(_ thread: Int) {
-        let start = now
-        if profile.iterationEndSyscall.mean > 0 { runTaskWork(thread, at: start) }
+        threads[thread].cursor = now
+        if profile.iterationEndSyscall.mean > 0 { runTaskWork(thread, at: now) }
+        let start = threads[thread].cursor
         threads[thread].iterationStart = start
-        threads[thread].cursor = start
         let measured = window.contains(start)
         if measured {
             threads[thread].counters.iterations += 1

@@ -105,7 +105,8 @@ extension PollSimulator {
             }
             let vcpu = jobs[requests[request].job].vcpu
             let stream = vcpuStreams[vcpu]
-            vcpus[vcpu].busyUntil = now + profile.eventfdWrite.draw(stream) + signalCost(thread, handler, stream)
+            let write = profile.eventfdWrite.draw(stream)
+            vcpus[vcpu].busyUntil = now + write + signalCost(thread, handler, stream, writeCost: write)
             handoff = crossCPUHandoff(thread, stream)
         }
         threads[thread].completionQueues[index].done.push(request)

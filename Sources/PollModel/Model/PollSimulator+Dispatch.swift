@@ -59,8 +59,7 @@ extension PollSimulator {
             threads[thread].readyByFd[handler] = false
             clearFd(thread, handler)
             if hasEventfd(thread, handler) {
-                systemCall(thread, profile.eventfdRead.draw(stream), heldUntil: threads[thread].eventfdHeldUntil[handler])
-                threads[thread].eventfdHeldUntil[handler] = 0
+                systemCall(thread, profile.eventfdRead.draw(stream), heldUntil: threads[thread].eventfdLockedUntil[handler])
                 countSyscall(thread)
             }
         } else if !hasEventfd(thread, handler) {

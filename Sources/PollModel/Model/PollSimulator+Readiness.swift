@@ -32,7 +32,8 @@ extension PollSimulator {
         // The pass whose io_poll call for this handler comes at or after now.
         let position = SimTime(threads[thread].position(of: handler))
         let offset = min(passCost, SimTime((profile.pollPass.mean + Double(position + 1) * profile.pollHandler.mean).rounded()))
-        let pass = max(0, ceilDiv(now + handoff - start - offset, passCost))
+        let seen = max(now + handoff, threads[thread].stalledUntil)  // an interrupt's stall holds the poll
+        let pass = max(0, ceilDiv(seen - start - offset, passCost))
         let passEnd = start + (pass + 1) * passCost
         if let deadline, passEnd > deadline { return }
         if let stopAt, stopAt <= passEnd { return }
@@ -111,7 +112,7 @@ extension PollSimulator {
             // io_uring posts a CQE for the fd; need_wait() ends polling after the current pass, whether or not the
             // handler is polled (a racing kick, a backend completion whose work polling has already found).
             guard ioUring else { return }
-            let passEnd = start + max(1, ceilDiv(now - start, passCost)) * passCost
+            let passEnd = start + max(1, ceilDiv(max(now, threads[thread].stalledUntil) - start, passCost)) * passCost
             if stopAt == nil || passEnd < stopAt! { schedulePollStop(thread, at: passEnd) }
         default:
             break
@@ -147,9 +148,14 @@ extension PollSimulator {
     /// io_uring POLL_ADD is armed on it (the kernel queues its completion as task_work for the IOThread and interrupts
     /// the IOThread's CPU, finding 12), else nothing. poll and epoll waiters are woken only while they sleep, which
     /// the wake-up latency covers.
-    func signalCost(_ thread: Int, _ handler: HandlerID, _ stream: RandomSource) -> SimTime {
+    /// The signaller holds the fd's eventfd lock through all of it, its write ending `writeCost` + that after now,
+    /// so that a read of that eventfd returns no earlier (finding 22).
+    func signalCost(_ thread: Int, _ handler: HandlerID, _ stream: RandomSource, writeCost: SimTime) -> SimTime {
         guard threads[thread].config.fdmon == .ioUring, threads[thread].armed[handler] else { return 0 }
-        return profile.fdEventSignal.draw(stream)
+        let signal = profile.fdEventSignal.draw(stream)
+        threads[thread].eventfdLockedUntil[handler] = max(threads[thread].eventfdLockedUntil[handler],
+                                                          now + writeCost + signal)
+        return signal
     }
 
     /// Whether the fd monitor reports a readiness of the handler's fd: poll and epoll report every one; io_uring's

@@ -226,6 +226,7 @@ public final class PollSimulator {
         case .threadResume(let thread, let generation): threadResume(thread, generation)
         case .completionFdFired(let thread, let handler): monitorReported(thread, handler)
         case .taskWorkInterrupt(let thread, let handler, let firedAt): interruptLanded(thread, handler, firedAt: firedAt)
+        case .interruptStall(let thread, let handler, let firedAt): interruptStallBegins(thread, handler, firedAt: firedAt)
         case .threadWoken(let thread, let generation): threadWoken(thread, generation)
         case .vhostRun(let worker): vhostRun(worker)
         }
