@@ -117,19 +117,16 @@ final class FdMonitorTests: XCTestCase {
         // 116, whose read ends at 117: a 116 µs round. On CPU: the completion's read (1), the wait call that ran the
         // kick (2), the kick's read (13), the wait call that blocks (2).
         let held = try run(signal: 10_000, stall: 5_000)
-        XCTAssertEqual(held.latency_ns.mean, 116_000, accuracy: 1)
-        XCTAssertEqual(held.iothreads[0].cpu_util, 18.0 / 116.0, accuracy: 0.001)
+        assertRound(held, lasting: 116_000, onCPU: 18_000)
         // With no write in progress the read ends at 4 and the next wait blocks from 6: the stall (7..12) finds the
         // thread off CPU and costs nothing. A 104 µs round (wait 2, read 1, device 100, completion read 1), 6 µs of
         // it on CPU. (Before finding 22 the model held the read until the interrupt landed, at 31, whatever the
         // signaller did: a 132 µs round.)
         let blocked = try run(signal: 0, stall: 5_000)
-        XCTAssertEqual(blocked.latency_ns.mean, 104_000, accuracy: 1)
-        XCTAssertEqual(blocked.iothreads[0].cpu_util, 6.0 / 104.0, accuracy: 0.001)
+        assertRound(blocked, lasting: 104_000, onCPU: 6_000)
         // The write alone: the read ends with it, at 11 (a 111 µs round, 13 µs on CPU).
         let written = try run(signal: 10_000, stall: 0)
-        XCTAssertEqual(written.latency_ns.mean, 111_000, accuracy: 1)
-        XCTAssertEqual(written.iothreads[0].cpu_util, 13.0 / 111.0, accuracy: 0.001)
+        assertRound(written, lasting: 111_000, onCPU: 13_000)
     }
 
     func testAnInterruptThatLandsWhileTheThreadPollsHoldsItsPoll() throws {
@@ -177,16 +174,13 @@ final class FdMonitorTests: XCTestCase {
         }
         // An 8 µs device: kick 5 + device 8 + completion 5 µs, 2 µs of it on CPU.
         let short = try run(device: 8_000, haltAfter: 10_000)
-        XCTAssertEqual(short.latency_ns.mean, 18_000, accuracy: 1)
-        XCTAssertEqual(short.iothreads[0].cpu_util, 2.0 / 18.0, accuracy: 0.001)
+        assertRound(short, lasting: 18_000, onCPU: 2_000)
         // A 20 µs device: the completion wakes a halted CPU, 5 + 20 + 30 µs, 1 + 4 on CPU.
         let long = try run(device: 20_000, haltAfter: 10_000)
-        XCTAssertEqual(long.latency_ns.mean, 55_000, accuracy: 1)
-        XCTAssertEqual(long.iothreads[0].cpu_util, 5.0 / 55.0, accuracy: 0.001)
+        assertRound(long, lasting: 55_000, onCPU: 5_000)
         // halt-after 0: the CPU never halts, one wake-up latency whatever the idle time.
         let never = try run(device: 20_000, haltAfter: 0)
-        XCTAssertEqual(never.latency_ns.mean, 30_000, accuracy: 1)
-        XCTAssertEqual(never.iothreads[0].cpu_util, 2.0 / 30.0, accuracy: 0.001)
+        assertRound(never, lasting: 30_000, onCPU: 2_000)
     }
 
     func testWhatAVCPUWritesReachesAPollingThreadAHandoffLater() throws {
@@ -232,6 +226,12 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertEqual(try latency(device: 10_000, completionCPU: .vcpu), 110_000, accuracy: 1)
         // epoll has no POLL_ADD to signal.
         XCTAssertEqual(try latency(device: 10_000, completionCPU: .vcpu, fdmon: .epoll), 10_000, accuracy: 1)
+    }
+
+    /// A queue-depth-1 timeline: every request takes `lasting` ns, `onCPU` of them on the IOThread's CPU.
+    private func assertRound(_ result: RunResult, lasting: Double, onCPU: Double, line: UInt = #line) {
+        XCTAssertEqual(result.latency_ns.mean, lasting, accuracy: 1, line: line)
+        XCTAssertEqual(result.iothreads[0].cpu_util, onCPU / lasting, accuracy: 0.001, line: line)
     }
 }
 
