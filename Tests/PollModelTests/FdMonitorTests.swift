@@ -108,9 +108,7 @@ final class FdMonitorTests: XCTestCase {
             profile.fdEventSignal = .ns(signal)
             profile.fdEventStall = .ns(stall)
             profile.fdEventStallOnset = .ns(6_000)
-            return try Fixture.run(Fixture.single(policy: .none, latency: try .constant(100_000), profile: profile,
-                                                  fdmon: .ioUring, aio: .native, runtime: 20_000_000,
-                                                  rampTime: 1_000_000))
+            return try timeline(profile, device: 100_000)
         }
         // The guest's write holds the eventfd for 10 µs (until 11): the kick's read, entered at 3, waits for it,
         // and the stall that starts meanwhile (7..12) follows it, so the read ends at 16. The device completes at
@@ -168,9 +166,7 @@ final class FdMonitorTests: XCTestCase {
             profile.haltAfter = .ns(Double(haltAfter))
             profile.wakeupHalted = .ns(30_000)
             profile.wakeupHaltedCPU = .ns(4_000)
-            return try Fixture.run(Fixture.single(policy: .none, latency: try .constant(Double(device)), profile: profile,
-                                                  fdmon: .ioUring, aio: .native, runtime: 20_000_000,
-                                                  rampTime: 1_000_000))
+            return try timeline(profile, device: Double(device))
         }
         // An 8 µs device: kick 5 + device 8 + completion 5 µs, 2 µs of it on CPU.
         let short = try run(device: 8_000, haltAfter: 10_000)
@@ -226,6 +222,13 @@ final class FdMonitorTests: XCTestCase {
         XCTAssertEqual(try latency(device: 10_000, completionCPU: .vcpu), 110_000, accuracy: 1)
         // epoll has no POLL_ADD to signal.
         XCTAssertEqual(try latency(device: 10_000, completionCPU: .vcpu, fdmon: .epoll), 10_000, accuracy: 1)
+    }
+
+    /// Policy none at queue depth 1 on a device that takes `device` ns, linux-aio and fdmon io_uring: a timeline that
+    /// repeats every request.
+    private func timeline(_ profile: HostProfile, device: Double) throws -> RunResult {
+        try Fixture.run(Fixture.single(policy: .none, latency: try .constant(device), profile: profile, fdmon: .ioUring,
+                                       aio: .native, runtime: 20_000_000, rampTime: 1_000_000))
     }
 
     /// A queue-depth-1 timeline: every request takes `lasting` ns, `onCPU` of them on the IOThread's CPU.
