@@ -16,7 +16,7 @@ import SimKernel
 /// The signaller, for its part, holds the eventfd through its whole write (`fd-event-signal`), so a read of that
 /// eventfd waits for the write to end, with interrupts off, and a stall that starts meanwhile follows the read
 /// (`PollSimulator.signalCost`): that is where a kick's interrupt most often falls in the real loop, whose virtqueue
-/// dispatch after such a kick takes 19-22 µs. Together they replace finding 18's stand-in, a read held until the
+/// dispatch after such a kick takes 18-26 µs. Together they replace finding 18's stand-in, a read held until the
 /// interrupt landed.
 struct PendingTaskWork {
     var handler: HandlerID
