@@ -8,7 +8,7 @@ import XCTest
 /// it wakes the IOThread's POLL_ADD and interrupts its CPU (`fd-event-signal`), and the interrupt then stalls the
 /// thread (`fd-event-stall`). Simulated here with finding 22's profile of this VM, as the validation runs it.
 final class KickInterruptTests: XCTestCase {
-    func virtqueueDispatchesAfterAWait(overrides: [String]) throws -> [Int64] {
+    func noneOnTheValidationScenario(overrides: [String]) throws -> (RunResult, [IterationRecord]) {
         let root = packageRoot.path
         let configuration = try ScenarioLoader.load(
             path: root + "/scenarios/validation/synthetic.yaml",
@@ -18,12 +18,25 @@ final class KickInterruptTests: XCTestCase {
         let simulator = try PollSimulator(configuration)
         var records: [IterationRecord] = []
         simulator.iterationObserver = { if $0.startNs >= configuration.rampTime { records.append($0) } }
-        _ = simulator.run()
+        return (simulator.run(), records)
+    }
+
+    func virtqueueDispatchesAfterAWait(overrides: [String]) throws -> [Int64] {
+        let records = try noneOnTheValidationScenario(overrides: overrides).1
         // From the end of the wait to the next iteration: the dispatch and the iteration's end.
         return zip(records, records.dropFirst()).compactMap { wait, next in
             guard wait.dispatched == ["vda.vq0"], wait.pollSuccesses.isEmpty, wait.requests == [1] else { return nil }
             return next.startNs - wait.startNs - wait.blockNs
         }.sorted()
+    }
+
+    func testTheRealLoopsSystemCallsPerRequestWithPolicyNone() throws {
+        // The real loop makes five per request with policy none (validate's syscalls_per_io: 4.99): the wait that
+        // returns the kick, the kick's eventfd read, the submission, the wait that returns the submission's empty
+        // ring event, the wait that blocks for the completion. Its guest has no irqfd (guest-notify 0): notifying it
+        // makes no system call, and is not counted as one.
+        let result = try noneOnTheValidationScenario(overrides: []).0
+        XCTAssertEqual(result.iothreads[0].syscalls_per_io, 5, accuracy: 0.05)
     }
 
     func testAKicksDispatchWaitsForTheGuestsWriteAndTheInterruptsStall() throws {
