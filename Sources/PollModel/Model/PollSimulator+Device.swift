@@ -106,7 +106,7 @@ extension PollSimulator {
             let vcpu = jobs[requests[request].job].vcpu
             let stream = vcpuStreams[vcpu]
             let write = profile.eventfdWrite.draw(stream)
-            vcpus[vcpu].busyUntil = now + write + signalCost(thread, handler, stream, writeCost: write)
+            vcpus[vcpu].busyUntil = now + write + signallerWrites(thread, handler, stream, writeCost: write)
             handoff = crossCPUHandoff(thread, stream)
         }
         threads[thread].completionQueues[index].done.push(request)

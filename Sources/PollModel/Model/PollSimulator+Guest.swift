@@ -77,7 +77,7 @@ extension PollSimulator {
             let cost = profile.guestKick.draw(stream)
             // The ioeventfd is readable once the kick's VM exit is done; an armed POLL_ADD on it then costs the vCPU
             // the interrupt to the IOThread's CPU as well (finding 12).
-            let signal = queues[queue].thread.map { signalCost($0, queues[queue].handler, stream, writeCost: cost) } ?? 0
+            let signal = queues[queue].thread.map { signallerWrites($0, queues[queue].handler, stream, writeCost: cost) } ?? 0
             vcpus[vcpu].busyUntil = max(vcpus[vcpu].busyUntil, now) + cost + signal
             kernel.schedule(.kick(queue: queue), after: cost)
         }

@@ -144,13 +144,13 @@ extension PollSimulator {
         fdVisible(thread, handler, firedAt: now)
     }
 
-    /// What making the handler's fd readable costs the signalling CPU beyond the write itself: `fd-event-signal` if an
-    /// io_uring POLL_ADD is armed on it (the kernel queues its completion as task_work for the IOThread and interrupts
-    /// the IOThread's CPU, finding 12), else nothing. poll and epoll waiters are woken only while they sleep, which
-    /// the wake-up latency covers.
-    /// The signaller holds the fd's eventfd lock through all of it, its write ending `writeCost` + that after now,
-    /// so that a read of that eventfd returns no earlier (finding 22).
-    func signalCost(_ thread: Int, _ handler: HandlerID, _ stream: RandomSource, writeCost: SimTime) -> SimTime {
+    /// A signaller's write, costing it `writeCost`, makes the handler's fd readable now. Returns what that costs the
+    /// signalling CPU beyond the write itself: `fd-event-signal` if an io_uring POLL_ADD is armed on the fd (the
+    /// kernel queues its completion as task_work for the IOThread and interrupts the IOThread's CPU, finding 12),
+    /// else nothing; poll and epoll waiters are woken only while they sleep, which the wake-up latency covers. The
+    /// signaller holds the fd's eventfd lock until its write ends, so a read of that eventfd returns no earlier
+    /// (finding 22).
+    func signallerWrites(_ thread: Int, _ handler: HandlerID, _ stream: RandomSource, writeCost: SimTime) -> SimTime {
         guard threads[thread].config.fdmon == .ioUring, threads[thread].armed[handler] else { return 0 }
         let signal = profile.fdEventSignal.draw(stream)
         threads[thread].eventfdLockedUntil[handler] = max(threads[thread].eventfdLockedUntil[handler],

@@ -15,9 +15,9 @@ import SimKernel
 /// stall ends. A thread off CPU (blocked, waking, in a synchronous read) loses nothing: its wake-up is the interrupt.
 /// The signaller, for its part, holds the eventfd through its whole write (`fd-event-signal`), so a read of that
 /// eventfd waits for the write to end, with interrupts off, and a stall that starts meanwhile follows the read
-/// (`PollSimulator.signalCost`): that is where a kick's interrupt most often falls in the real loop, whose virtqueue
-/// dispatch after such a kick takes 18-26 µs. Together they replace finding 18's stand-in, a read held until the
-/// interrupt landed.
+/// (`PollSimulator.signallerWrites`): that is where a kick's interrupt most often falls in the real loop, whose
+/// virtqueue dispatch after such a kick takes 18-26 µs. Together they replace finding 18's stand-in, a read held
+/// until the interrupt landed.
 struct PendingTaskWork {
     var handler: HandlerID
     var firedAt: SimTime
@@ -62,14 +62,14 @@ extension PollSimulator {
         guard let index = threads[thread].interruptStalls.firstIndex(where: { $0.handler == handler && $0.firedAt == firedAt })
         else { return }
         let stall = threads[thread].interruptStalls.remove(at: index)
-        let end = now + stall.duration
         switch threads[thread].phase {
         case .running(let step):
-            let from = max(threads[thread].cursor, now)
-            threads[thread].accounting.charge(.syscall, from: from, to: from + stall.duration, window: window)
-            threads[thread].cursor = from + stall.duration
+            // Through `spend`, so that another stall starting meanwhile overlaps this one rather than adding to it.
+            threads[thread].cursor = max(threads[thread].cursor, now)
+            spend(thread, .syscall, stall.duration)
             resume(thread, step: step, at: threads[thread].cursor)
         case .polling(let start, let passCost, _, let stopAt):
+            let end = max(threads[thread].stalledUntil, now + stall.duration)
             threads[thread].stalledUntil = end
             if let stopAt, stopAt < end {
                 schedulePollStop(thread, at: start + ceilDiv(end - start, passCost) * passCost)
