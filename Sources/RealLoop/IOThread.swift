@@ -377,6 +377,13 @@ final class IOThreadLoop: @unchecked Sendable {
     /// fdmon-io_uring's process_cq_ring: ready handlers, and the one-shot POLL_ADD re-armed (submitted by the next
     /// wait). Returns whether any handler became ready.
     private func processFdmonCompletions() -> Bool {
+        let start = measuring ? Sys.monotonicNs() : 0
+        var events = 0
+        defer {
+            if measuring && events > 0 {
+                measurement.loopWork.fdEventReap.record((Sys.monotonicNs() - start) / Int64(events), bytes: 0)
+            }
+        }
         var any = false
         while let (userData, result) = fdmon.popCompletion() {
             if userData == Self.stopTag {
@@ -386,6 +393,7 @@ final class IOThreadLoop: @unchecked Sendable {
             guard userData < UInt64(handlerCount) else { continue }
             let handler = HandlerID(userData)
             armed[handler] = false
+            events += 1
             if measuring { measurement.counters.fdEvents += 1 }
             if result >= 0 {
                 fdReady[handler] = true

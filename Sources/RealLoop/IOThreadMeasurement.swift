@@ -58,7 +58,7 @@ struct IOThreadMeasurement {
 /// (docs/validation.md, finding 17). Each reads lines that the other CPU wrote last (a CQE, a ring entry, a request
 /// slot, the used ring's index), so it costs the replay several times what the same code costs a micro-benchmark
 /// with hot caches; `Calibrator.loopWorkCosts` turns these into `request-complete`, `virtqueue-pop` and
-/// `iteration-end`.
+/// `iteration-end`, and `Calibrator.WakeupProbe` the fd events' reaping into `fd-event-reap`.
 public struct LoopWorkTimes: Sendable {
     /// A completions dispatch (reap the CQEs, push each onto its used ring), per request it completed.
     public var completionDispatch = LatencySeries()
@@ -68,6 +68,9 @@ public struct LoopWorkTimes: Sendable {
     /// From the end of an iteration's dispatch to the next iteration's io_poll_begin: the policy's update, the
     /// loop's CLOCK_THREAD_CPUTIME_ID read and the next budget. A guest submitting meanwhile still kicks.
     public var iterationTail = LatencySeries()
+    /// The fd monitor's CQEs reaped after a wait, per handler event: the CQE, the ready-list insert and the POLL_ADD
+    /// re-armed (fdmon-io_uring's process_cqe), work that no other series times.
+    public var fdEventReap = LatencySeries()
 
     public init() {}
 }

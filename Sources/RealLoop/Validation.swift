@@ -168,10 +168,7 @@ public enum Validation {
         // A replay stopped by Ctrl-C keeps what it measured; a probe after it would stop at once.
         if !report.interrupted {
             Sys.sleep(ns: pause)
-            let after = try Calibrator.replayWakeups(runtimeNs: runtimeNs)
-            probe.wakeups += after.wakeups
-            probe.kickWrite.add(after.kickWrite)
-            probe.runningKickPickup.add(after.runningKickPickup)
+            probe.add(try Calibrator.replayWakeups(runtimeNs: runtimeNs))
         }
         let costs = probe.costs(plainWriteNs: configuration.profile.guestKick.mean,
                                 plainReadNs: configuration.profile.eventfdRead.mean)
@@ -296,7 +293,8 @@ public enum Validation {
                                      probeCosts: [CalibratedCost]) throws -> ReplayCostCheck? {
         let haltAfter = prepared.profile.haltAfter.distribution
         let own = Calibrator.WakeupProbe(wakeups: replay.blockedWakeups, kickWrite: replay.kickWrite,
-                                         runningKickPickup: replay.runningKickPickup)
+                                         runningKickPickup: replay.runningKickPickup,
+                                         fdEventReap: replay.loopWork.fdEventReap)
             .costs(plainWriteNs: prepared.profile.guestKick.mean, plainReadNs: prepared.profile.eventfdRead.mean,
                    haltAfterNs: Int64((haltAfter.constantValue ?? haltAfter.mean).rounded()))
             + Calibrator.handoffCosts(polledPickup: replay.polledPickup, usedDelivery: replay.usedDelivery)

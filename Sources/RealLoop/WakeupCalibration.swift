@@ -12,6 +12,8 @@ extension Calibrator {
         public var kickWrite: LatencySeries
         /// Guest submission to IOThread pop, for kicks that reached the IOThread while it ran.
         public var runningKickPickup: LatencySeries
+        /// The fd monitor's reaping of each event after a wait (`LoopWorkTimes.fdEventReap`).
+        public var fdEventReap = LatencySeries()
 
         /// The profile keys it gives: `wakeupCosts` (fitted, or split at `haltAfterNs` when given); `fd-event-signal`,
         /// the kicks' cost beyond `plainWriteNs` (an eventfd write with no POLL_ADD armed): the waker pays for the
@@ -40,9 +42,22 @@ extension Calibrator {
                                             samples: runningKickPickup.count, p90: pickup.p90, spread: true,
                                             method: "the same replay: guest submission to IOThread pop for kicks that reached it while it ran (their POLL_ADD completion is task_work, run when an interrupt lands), minus an eventfd read; \(fdEventMicro)"))
             }
+            if fdEventReap.count >= Calibrator.minimumReplaySamples {
+                costs.append(CalibratedCost(key: "fd-event-reap", median: Double(fdEventReap.percentile(50)),
+                                            p99: Double(fdEventReap.percentile(99)), samples: fdEventReap.count,
+                                            p90: Double(fdEventReap.percentile(90)), spread: true,
+                                            method: "the same replay's IOThread, wall time: the fd monitor's CQEs reaped after a wait (CQE, ready-list insert, POLL_ADD re-armed), per event (docs/validation.md, finding 23)"))
+            }
             return costs
         }
 
+        /// Pools another probe's measurements into this one.
+        public mutating func add(_ other: WakeupProbe) {
+            wakeups += other.wakeups
+            kickWrite.add(other.kickWrite)
+            runningKickPickup.add(other.runningKickPickup)
+            fdEventReap.add(other.fdEventReap)
+        }
     }
 
     /// A replay-measured cost needs this many samples (kicks, requests); fewer, and the profile keeps its value.
@@ -57,7 +72,7 @@ extension Calibrator {
             throw ReplayError(.system, "the wake-up replay measured no blocking wait ended by an event")
         }
         return WakeupProbe(wakeups: report.blockedWakeups, kickWrite: report.kickWrite,
-                           runningKickPickup: report.runningKickPickup)
+                           runningKickPickup: report.runningKickPickup, fdEventReap: report.loopWork.fdEventReap)
     }
 
     /// The calibration's replays: 4 KiB reads at queue depth 1 with policy none on a 20 µs synthetic device.

@@ -118,7 +118,8 @@ struct ReplayOptions: ParsableArguments {
         let work = report.loopWork
         for (what, series) in [("completion dispatch per request", work.completionDispatch),
                                ("virtqueue dispatch per request, without system calls", work.virtqueueDispatch),
-                               ("dispatch end to the next io_poll_begin", work.iterationTail)] where series.count > 0 {
+                               ("dispatch end to the next io_poll_begin", work.iterationTail),
+                               ("fd monitor's reap after a wait, per fd event", work.fdEventReap)] where series.count > 0 {
             StandardError.write("replay: IOThread \(what) \(spread(series))\n")
         }
         if let fit = HaltFit(report.blockedWakeups) {

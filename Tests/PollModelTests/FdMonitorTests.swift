@@ -127,6 +127,19 @@ final class FdMonitorTests: XCTestCase {
         assertRound(written, lasting: 111_000, onCPU: 13_000)
     }
 
+    func testEachReportedFdEventCostsItsReapBeforeTheDispatch() throws {
+        // Finding 23. Policy none, queue depth 1, every cost 0 but fd-event-reap (3 µs), a 100 µs device: each round
+        // the wait reports two fd events, the kick's eventfd and linux-aio's completion eventfd, and the dispatch of
+        // each waits for its reap, on the IOThread's CPU. The completion's reap ends at 3 and the guest submits and
+        // kicks then; the kick's reap ends at 6, when the request reaches the device, which completes it at 106.
+        var profile = HostProfile.ideal
+        profile.fdEventReap = .ns(3_000)
+        let result = try timeline(profile, device: 100_000)
+        assertRound(result, lasting: 106_000, onCPU: 6_000)
+        let time = result.iothreads[0].time_ns
+        XCTAssertEqual(Double(time.dispatch) / Double(time.onCPU), 1, accuracy: 0.001)
+    }
+
     func testAnInterruptThatLandsWhileTheThreadPollsHoldsItsPoll() throws {
         // Finding 22. Busy polling at queue depth 1, every cost 0 (a poll pass 1 ns), a 100 µs device, and an
         // interrupt that stalls the IOThread for 20 µs from 90 µs after each fd event that finds it running. The

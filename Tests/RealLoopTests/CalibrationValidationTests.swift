@@ -88,6 +88,7 @@ final class CalibrationValidationTests: XCTestCase {
             XCTAssertTrue(keys.contains("wakeup-cross-cpu"))
             XCTAssertTrue(keys.contains("fd-event-signal"))
             XCTAssertTrue(keys.contains("halt-after"))
+            XCTAssertTrue(keys.contains("fd-event-reap"))
         }
         XCTAssertEqual(keys.count, calibration.costs.count, "a key written twice")
         if RealLoopEnvironment.allowedCPUs.count >= 2 {

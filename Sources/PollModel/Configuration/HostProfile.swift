@@ -70,6 +70,7 @@ public struct HostProfile: Sendable, Equatable {
     /// Not a latency: CPU time of the thread that signals an fd with an armed POLL_ADD (grouped with fd events).
     public var fdEventSignal: Cost
     public var timerOvershoot: Cost
+    public var fdEventReap: Cost
     // Userspace polling (IOThread CPU, accounted as poll time).
     public var pollPass: Cost
     public var pollHandler: Cost
@@ -150,6 +151,8 @@ public struct HostProfile: Sendable, Equatable {
               bareMetalNs: 0, source: "not estimated for bare metal (0: at once); in this VM once taken for a 7-14 µs second hop, which was the halted CPU's slower wake-up (halt-after): 0 since, a completion waking the IOThread as fast as a kick in the same idle state (docs/validation.md, finding 15), written by pollsim calibrate"),
         .init(key: "fd-event-signal", keyPath: \.fdEventSignal, meaning: "CPU time of the thread that makes an fd readable while an io_uring POLL_ADD is armed on it (the kernel queues the completion as task_work for the ring's owner and interrupts that CPU): added to a guest kick, and to a completion posted by a vCPU (devices' completion-cpu: vcpu)",
               bareMetalNs: 0, source: "not estimated for bare metal (0: an eventfd write's cost only); 6.6-12 µs measured in this VM from one run to the next, against 0.27 µs without a POLL_ADD (docs/validation.md, finding 12), written by pollsim calibrate"),
+        .init(key: "fd-event-reap", keyPath: \.fdEventReap, meaning: "the fd monitor's work for one event a wait reports, before its handler is dispatched (fdmon-io_uring's process_cqe: the CQE, the handler's ready-list insert, its POLL_ADD re-armed), accounted as dispatch time",
+              bareMetalNs: 0, source: "not estimated for bare metal (0: folded into handler-dispatch); 0.15-0.16 µs measured in this VM per CQE in a replay with policy none (docs/validation.md, finding 23), written by pollsim calibrate"),
         .init(key: "timer-overshoot", keyPath: \.timerOvershoot, meaning: "how late a kernel timer fires (hybrid polling's sleep)",
               bareMetalNs: 2000, source: "estimate; 40-56 µs at p50 in this VM (platform notes)"),
         .init(key: "poll-pass", keyPath: \.pollPass, meaning: "fixed cost of one run_poll_handlers_once pass (loop, clock read)",
@@ -198,7 +201,7 @@ public struct HostProfile: Sendable, Equatable {
         ioSubmitBase = zero; ioSubmitPerRequest = zero; ioUringSubmitPerRequest = zero; preadvSync = zero
         eventfdWrite = zero; eventfdRead = zero; wakeupSameCPU = zero; wakeupCrossCPU = zero; wakeupCPU = zero
         haltAfter = zero; wakeupHalted = zero; wakeupHaltedCPU = zero
-        fdEventLatency = zero; fdEventStall = zero; fdEventStallOnset = zero; taskWorkRun = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero
+        fdEventLatency = zero; fdEventStall = zero; fdEventStallOnset = zero; taskWorkRun = zero; completionFdLatency = zero; fdEventSignal = zero; timerOvershoot = zero; fdEventReap = zero
         pollPass = zero; pollHandler = zero; pollBeginEnd = zero; handlerDispatch = zero; iterationEnd = zero; iterationEndSyscall = zero; scanPerHandler = zero
         virtqueuePop = zero; requestSubmit = zero; requestComplete = zero; guestNotify = zero
         guestSubmit = zero; guestKick = zero; guestComplete = zero; interruptInjection = zero; crossCPUHandoff = zero

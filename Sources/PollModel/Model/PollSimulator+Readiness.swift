@@ -176,13 +176,16 @@ extension PollSimulator {
     }
 
     /// The wait reports the ready fds: their handlers are dispatched through io_read. With io_uring this consumes
-    /// the CQEs (need_wait() turns false) and queues the POLL_ADD re-arms for the next wait.
+    /// the CQEs (need_wait() turns false) and queues the POLL_ADD re-arms for the next wait. Each event reported
+    /// costs `fd-event-reap` before the dispatch, inside the iteration's block_ns as in the real loop.
     func collectReadyFds(_ thread: Int) {
         let ioUring = threads[thread].config.fdmon == .ioUring
+        var reported = 0
         for index in threads[thread].fdReadyList.indices {
             let handler = threads[thread].fdReadyList[index]
             threads[thread].inFdReadyList[handler] = false
             guard threads[thread].fdReady[handler] else { continue }
+            reported += 1
             markReady(thread, handler)
             threads[thread].readyByFd[handler] = true
             if ioUring {
@@ -192,6 +195,7 @@ extension PollSimulator {
             }
         }
         threads[thread].fdReadyList.removeAll()
+        if reported > 0 { spend(thread, .dispatch, profile.fdEventReap.draw(threads[thread].stream, times: reported)) }
     }
 
     func compactWorkList(_ thread: Int) {
