@@ -303,10 +303,10 @@ public enum Validation {
         var configuration = prepared
         configuration.profile.replace(with: own)
         let simulated = try simulate(configuration)
-        // What the first simulation used: the probes' median, or the profile's constant.
+        // What the first simulation used: the probes' median, or the profile's (a constant or a lognormal's).
         let probes = Dictionary(probeCosts.map { ($0.key, $0.median) }, uniquingKeysWith: { first, _ in first })
         func used(_ key: String) -> Double? {
-            probes[key] ?? HostProfile.parameter(named: key).flatMap { prepared.profile[keyPath: $0.keyPath].distribution.constantValue }
+            probes[key] ?? HostProfile.parameter(named: key).flatMap { prepared.profile[keyPath: $0.keyPath].distribution.median }
         }
         let host = own.compactMap { cost in
             used(cost.key).map { probe in

@@ -280,6 +280,16 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
 
     // MARK: Properties
 
+    /// The median of the two forms a calibrated host profile writes (a constant, a lognormal), nil for the others:
+    /// what `validate` sets beside a replay's own median cost.
+    public var median: Double? {
+        switch kind {
+        case .constant(let value): return value
+        case .lognormal(let mu, _): return exp(mu)
+        default: return nil
+        }
+    }
+
     /// The analytic mean (+infinity for a Pareto with shape <= 1).
     public var mean: Double {
         switch kind {

@@ -159,6 +159,7 @@ final class CalibrationValidationTests: XCTestCase {
         configuration.profile.wakeupCrossCPU = .ns(5_000_000)
         configuration.profile.wakeupHalted = .ns(5_000_000)
         configuration.profile.haltAfter = .ns(1_000)
+        configuration.profile.virtqueuePop = Cost(try .lognormal(median: 700, p99: 900))
         var heard: [String] = []
         let report = try Validation.run(configuration, setup: ReplaySetup(device: .synthetic),
                                         wakeupProbeNs: 60_000_000, note: { heard.append($0) })
@@ -183,6 +184,10 @@ final class CalibrationValidationTests: XCTestCase {
         let halted = try XCTUnwrap(second.host.first { $0.metric == "wakeup_halted_p50_ns" })
         XCTAssertEqual(halted.simulated, 5_000_000)
         XCTAssertLessThan(halted.measured, 1_000_000)
+        // And a lognormal's median, beside the replay's own dispatch cost: the host's state during the replay.
+        let pop = try XCTUnwrap(second.host.first { $0.metric == "virtqueue_pop_p50_ns" })
+        XCTAssertEqual(pop.simulated, 700, accuracy: 1e-6)
+        XCTAssertGreaterThan(pop.measured, 0)
         let secondIOPS = try XCTUnwrap(second.metrics.first { $0.metric == "iops" })
         XCTAssertEqual(secondIOPS.measured, kept.measured.iops)
         XCTAssertEqual(secondIOPS.simulated, second.simulated.iops)
