@@ -137,9 +137,11 @@ public enum Calibrator {
             let handoff = try crossCoreHandoff(rounds: n(20_000), cpus: (cpus[0], cpus[1]))
             // The real loop's handoffs read several lines each: measured in a replay, the micro-benchmark's one
             // line kept in the comment (and as interrupt-injection should the replay fall short).
-            progress("cross-CPU handoffs and the loop's own work in a replay")
+            let busyReplays = max(1, Int((5 * options.scale).rounded()))
+            progress("cross-CPU handoffs and the loop's own work in \(busyReplays) busy replay\(busyReplays == 1 ? "" : "s")")
             let micro = "micro-benchmark (one cache line stored on one CPU and seen by a thread spinning on the other): median \(CalibratedCost.ns(handoff.median))"
             let measured = try busyReplayCosts(runtimeNs: Int64(max(100, 200 * options.scale)) * 1_000_000,
+                                               replays: busyReplays,
                                                handoffMicro: micro,
                                                micro: ["iteration-end": "micro-benchmark (the CLOCK_THREAD_CPUTIME_ID read alone): median \(CalibratedCost.ns(cpuClock.median))",
                                                        "virtqueue-pop": "micro-benchmark (SPSC push + pop, hot caches): median \(CalibratedCost.ns(popCost.median))",

@@ -150,6 +150,25 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertEqual(profileCosts[0], all[0])
     }
 
+    func testTheBusyReplaysCostsAreTheMedianReplaysKeyByKey() {
+        func cost(_ key: String, _ median: Double) -> CalibratedCost {
+            CalibratedCost(key: key, median: median, p99: 2 * median, samples: 100, p90: 1.5 * median, spread: true,
+                           method: "m")
+        }
+        // Three replays, two in the fast state and one in the slow (finding 23); one replay lacks a key.
+        let runs = [[cost("virtqueue-pop", 300), cost("request-complete", 850)],
+                    [cost("virtqueue-pop", 900), cost("request-complete", 250), cost("interrupt-injection", 90)],
+                    [cost("virtqueue-pop", 350), cost("request-complete", 300)]]
+        let merged = Calibrator.medianReplay(runs)
+        XCTAssertEqual(merged.map(\.key), ["virtqueue-pop", "request-complete", "interrupt-injection"])
+        XCTAssertEqual(merged.map(\.median), [350, 300, 90])
+        XCTAssertEqual(merged[0].p90, 525)
+        XCTAssertTrue(merged[0].method.hasSuffix("; the median of 3 replays' (300ns, 350ns, 900ns)"), merged[0].method)
+        // Of two, the lower; of one, itself.
+        XCTAssertEqual(Calibrator.medianReplay(Array(runs.prefix(2))).map(\.median), [300, 250, 90])
+        XCTAssertEqual(Calibrator.medianReplay([runs[1]]), runs[1])
+    }
+
     func testValidationSimulatesWithTheWakeUpsMeasuredAroundItsReplay() throws {
         try ReplayTests.requireIoUring()
         guard RealLoopEnvironment.allowedCPUs.count >= 2 else { throw XCTSkip("the wake-up probe needs two CPUs") }
