@@ -59,12 +59,20 @@ for p in POLICIES:
         print(f"| {p} | {len(values)} | {name} | {fmt(min(values))} / {fmt(median)} / {fmt(max(values))} | "
               f"{spread:.1f} | {near}/{len(values)} | {best}/{len(values)} |")
 
+
+def logged(regex, names):
+    """Per policy, the named p50s that each replay's log printed (`pollsim replay` on standard error)."""
+    pattern = re.compile(regex)
+    for p in POLICIES:
+        cells = []
+        for f in runs[p]:
+            log = f[:-len('.json')] + '.log'
+            found = dict(pattern.findall(open(log).read())) if os.path.exists(log) else {}
+            cells.append("/".join(found.get(name, '–') for name in names))
+        print(f"{p}: " + ", ".join(cells))
+
+
 print("\nper-request dispatch p50 in each replay (ns): completions / virtqueue")
-pattern = re.compile(r"IOThread (completion|virtqueue) dispatch per request[^p]*p50 (\d+) ns")
-for p in POLICIES:
-    cells = []
-    for f in runs[p]:
-        log = f[:-len('.json')] + '.log'
-        found = dict(pattern.findall(open(log).read())) if os.path.exists(log) else {}
-        cells.append(f"{found.get('completion', '–')}/{found.get('virtqueue', '–')}")
-    print(f"{p}: " + ", ".join(cells))
+logged(r"IOThread (completion|virtqueue) dispatch per request[^p]*p50 (\d+) ns", ['completion', 'virtqueue'])
+print("\nthe fd monitor's reap per fd event after a wait, p50 in each replay (ns)")
+logged(r"IOThread fd monitor's (reap) after a wait, per fd event p50 (\d+) ns", ['reap'])
