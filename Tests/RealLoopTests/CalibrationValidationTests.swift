@@ -51,6 +51,25 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertEqual(Calibrator.wakeupCosts(wakeups, splitAt: 2_900).map(\.key), ["wakeup-halted", "wakeup-halted-cpu"])
     }
 
+    func testACompletionsSecondHopIsKeptOnlyBeyondTheNoiseOfTheTwoMedians() {
+        // Finding 15's two idle states, 1 200 waits 0-60 µs after blocking, one in seven a kick. In the ready state,
+        // completions wake `extra` later than kicks; each wake-up varies by `spread` (steps of spread / 10).
+        func secondHop(extra: Int64, spread: Int64) -> Double? {
+            let wakeups = (0..<1_200).map { index -> BlockedWakeup in
+                let blocked = Int64(index * 50)
+                let kick = index % 7 == 0
+                let wake = (blocked >= 11_000 ? 35_000 : 15_000 + (kick ? 0 : extra)) + Int64(index % 11) * spread / 10
+                return BlockedWakeup(event: kick ? .kick : .completion, blockedNs: blocked, wakeNs: wake, cpuNs: 5_000)
+            }
+            return Calibrator.wakeupCosts(wakeups, micro: "").first { $0.key == "completion-fd-latency" }?.median
+        }
+        // 5 µs later, each group within 0.5 µs: a second hop.
+        XCTAssertEqual(try XCTUnwrap(secondHop(extra: 5_000, spread: 500)), 5_000, accuracy: 100)
+        // 1 µs later, each spread over 10 µs with about 26 kicks: noise (campaign 20's probes once measured 4.4 µs
+        // so, and the model's classic lost a fifth of its IOPS).
+        XCTAssertEqual(secondHop(extra: 1_000, spread: 10_000), 0)
+    }
+
     func testDemeritIsTheRMSQuantileDistanceOverTheMean() {
         XCTAssertEqual(Validation.demerit(simulated: [10, 20, 30], measured: [10, 20, 30], measuredMean: 20), 0)
         // Every quantile 2 apart, mean 20: 0.1.
