@@ -46,6 +46,10 @@ NOTEBOOKS: dict[str, tuple[list[str], dict]] = {
         ["sim-vs-measurement-scatter.png", "sim-vs-measurement-cdf.png"],
         {"runtime": "60ms", "ramp_time": "10ms"},  # real time: each policy's replay runs ramp + runtime
     ),
+    "replay-spread.ipynb": (
+        ["replay-spread.png"],
+        {},  # reads committed replay and campaign outputs only: the same figure either way
+    ),
     "poll-time.ipynb": (
         ["poll-time.png", "poll-time-overview.png"],
         {"runtime": "15ms", "ramp_time": "5ms", "zoom_start_us": 8000, "zoom_length_us": 1500},
