@@ -201,6 +201,7 @@ public enum Calibrator {
             // of VM drift between the micro-benchmark's and beyond it (docs/validation.md, campaign 5).
             progress("wake-ups in a replay")
             let probe = try replayWakeups(runtimeNs: Int64(max(100, 300 * options.scale)) * 1_000_000)
+            guard !probe.isEmpty else { throw ReplayError(.system, measuredNothing) }
             let micro = "micro-benchmark (an eventfd write from a busy CPU to a thread blocked in io_uring_submit_and_wait): median \(CalibratedCost.ns(cross.median)), waiter CPU \(CalibratedCost.ns(cross.waitCPU))"
             let probeCosts = probe.costs(plainWriteNs: write.median, plainReadNs: read.median, micro: micro,
                                          fdEventMicro: "micro-benchmark (\(fdEventMethod)): median \(CalibratedCost.ns(fdEvent.median))")

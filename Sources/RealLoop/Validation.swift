@@ -39,6 +39,8 @@ public struct ValidationReport: Codable, Sendable {
     public var wakeupsFrom: String = "profile"
     /// The simulation again with the host costs the replay itself met, when it met enough.
     public var replayCosts: ReplayCostCheck?
+    /// With several replays (`validate --replays N`): where the simulated value stands among them.
+    public var replaySpread: ReplaySpread?
 }
 
 /// The scenario simulated a second time with the host's costs as the replay met them: its blocking waits split at
@@ -145,6 +147,9 @@ public enum Validation {
             let figures = costs.map { "\($0.key) \($0.spread ? "p50 " : "")\(CalibratedCost.ns($0.median))" }
             let when = afterReplay ? "just before and just after the replay (two \(runtimeNs / 1_000_000) ms replays"
                 : "just before the replay (a \(runtimeNs / 1_000_000) ms replay"
+            guard !costs.isEmpty else {
+                return "wake-ups probed \(when) with policy none), but \(Calibrator.measuredNothing) (a machine too busy for the IOThread to block?): the simulation used the profile's"
+            }
             return "wake-ups measured \(when) with policy none): " + figures.joined(separator: ", ") + "; the simulation used them in place of the profile's"
         }
     }
@@ -170,8 +175,8 @@ public enum Validation {
             Sys.sleep(ns: pause)
             probe.add(try Calibrator.replayWakeups(runtimeNs: runtimeNs))
         }
-        let costs = probe.costs(plainWriteNs: configuration.profile.guestKick.mean,
-                                plainReadNs: configuration.profile.eventfdRead.mean)
+        let costs = probe.isEmpty ? [] : probe.costs(plainWriteNs: configuration.profile.guestKick.mean,
+                                                     plainReadNs: configuration.profile.eventfdRead.mean)
         var measured = configuration
         measured.profile.replace(with: costs)
         return (report, measured, WakeupMeasurement(costs: costs, runtimeNs: runtimeNs, afterReplay: !report.interrupted))
@@ -252,7 +257,7 @@ public enum Validation {
     /// decision records of the simulation and of the replay that the report compares: a simulation run apart
     /// (`pollsim run`) has neither this preparation nor the wake-ups measured around the replay.
     public static func run(_ configuration: ModelConfiguration, setup: ReplaySetup, deviceReads: Int = 0,
-                           wakeupProbeNs: Int64 = 0,
+                           wakeupProbeNs: Int64 = 0, replays: Int = 1, pauseNs: Int64 = 1_000_000_000,
                            replay: ((ModelConfiguration) throws -> ReplayReport)? = nil,
                            note: (String) -> Void = { _ in },
                            iterations: ((_ simulated: [IterationRecord], _ measured: [IterationRecord]) throws -> Void)? = nil)
@@ -265,14 +270,24 @@ public enum Validation {
             notes.append(measurement.note)
             note(measurement.note)
         }
-        let runReplay = { try replay.map { try $0(prepared) } ?? Replay.run(prepared, setup: setup) }
+        // `replays` of them, `pauseNs` apart (under SCHED_FIFO a replay needs the rest of its RT period), until one
+        // is interrupted; the report compares with the median one by IOPS (`ReplaySpread`).
+        var results: [ReplayReport] = []
+        let runReplay = {
+            for index in 0..<max(1, replays) {
+                if index > 0 { Sys.sleep(ns: pauseNs) }
+                results.append(try replay.map { try $0(prepared) } ?? Replay.run(prepared, setup: setup))
+                if results[index].interrupted { break }
+            }
+            return results[ReplaySpread.medianIndex(results.map(\.result))]
+        }
         let measured: ReplayReport
         var probeCosts: [CalibratedCost]?
         if wakeupProbeNs > 0 && Sys.allowedCPUs().count >= 2 {
             let measurement: WakeupMeasurement
             (measured, prepared, measurement) = try measureWakeups(around: runReplay, configuration: prepared,
                                                                    runtimeNs: wakeupProbeNs)
-            probeCosts = measurement.costs
+            probeCosts = measurement.costs.isEmpty ? nil : measurement.costs
             notes.append(measurement.note)
             note(measurement.note)
         } else {
@@ -285,6 +300,11 @@ public enum Validation {
         report.wakeupsFrom = probeCosts == nil ? "profile" : "probes"
         report.replayCosts = try checkWithReplayCosts(prepared, replay: measured, device: setup.device,
                                                       probeCosts: probeCosts ?? [])
+        if results.count > 1 {
+            let compared = ReplaySpread.medianIndex(results.map(\.result))
+            report.replaySpread = ReplaySpread(metrics: report.metrics, simulated: simulated.result,
+                                               results: results.map(\.result), compared: compared)
+        }
         return report
     }
 
@@ -347,8 +367,19 @@ extension ValidationReport {
             table.append(padded(["host costs, p50", "used", "replay"]))
             for m in host { table.append(padded([m.metric, cell(m, m.simulated), cell(m, m.measured), errorText(m)])) }
         }
+        if let spread = replaySpread {
+            table.append(padded([]))
+            table.append(padded(["\(spread.replays) replays", "min", "median", "max", "sim within target"]))
+            for m in spread.metrics {
+                table.append(padded([m.metric, value(m.metric, m.min), value(m.metric, m.median), value(m.metric, m.max),
+                                     "\(m.withinTarget) of \(spread.replays)"]))
+            }
+        }
         lines += table.lines()
         lines.append("")
+        if let spread = replaySpread {
+            lines.append("measured: replay \(spread.compared) of \(spread.replays), the median by IOPS; \"sim within target\": of how many replays the simulated value is within the metric's target (docs/validation.md, finding 23)")
+        }
         lines.append("wake-ups simulated with: \(wakeupsFrom == "probes" ? "the probes around the replay" : "the profile's")"
                      + (replayCosts == nil ? "" : "; \"replay's costs\": simulated again with the wake-ups, cross-CPU handoffs and loop's own work the replay itself met (a diagnosis, not a prediction)"))
         for note in notes { lines.append("note: \(note)") }

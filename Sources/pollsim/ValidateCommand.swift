@@ -32,6 +32,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Measure the host's wake-ups with two replays of this many ms (policy none, the synthetic device), one just before the replay and one just after, and simulate with them in place of the profile's (docs/validation.md, finding 15). 0 keeps the profile's.", valueName: "ms"))
     var wakeupProbeMs: Int = 300
 
+    @Option(help: ArgumentHelp("Replay the scenario this many times, 1 s apart, and compare the simulation with the median replay by IOPS; the table and the JSON also say of how many replays the simulated IOPS, p50 and CPU are within target (docs/validation.md, finding 23: the real loop moves from one replay to the next by more than the targets).", valueName: "n"))
+    var replays: Int = 1
+
     @OptionGroup var replay: ReplayOptions
     @OptionGroup var options: ScenarioOptions
 
@@ -63,10 +66,13 @@ struct ValidateCommand: ParsableCommand {
         guard wakeupProbeMs >= 0 && wakeupProbeMs <= 10_000 else {
             throw CommandFailure(message: "validate: --wakeup-probe-ms must be between 0 and 10000 (got \(wakeupProbeMs))")
         }
+        guard (1...20).contains(replays) else {
+            throw CommandFailure(message: "validate: --replays must be between 1 and 20 (got \(replays))")
+        }
         var replay = self.replay
         if decisions != nil { replay.recordDecisions = DecisionsOutput.limit }
         let report = try Validation.run(configuration, setup: replay.setup, deviceReads: deviceReads,
-                                        wakeupProbeNs: Int64(wakeupProbeMs) * 1_000_000,
+                                        wakeupProbeNs: Int64(wakeupProbeMs) * 1_000_000, replays: replays,
                                         replay: replay.replay, note: { StandardError.write("note: \($0)\n") },
                                         iterations: { simulated, measured in
                                             guard let decisions else { return }

@@ -235,6 +235,44 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertEqual(rows.filter { $0.hasSuffix(",profile") }.count, kept.metrics.count + second.host.count)
     }
 
+    func testAWakeUpProbeThatMeasuredNothingLeavesTheProfilesWakeUps() {
+        // On a machine too busy for the probe's IOThread to block: no key, and the note says the profile's stand.
+        let probe = Calibrator.WakeupProbe(wakeups: [], kickWrite: LatencySeries(), runningKickPickup: LatencySeries())
+        XCTAssertTrue(probe.isEmpty)
+        let note = Validation.WakeupMeasurement(costs: [], runtimeNs: 300_000_000).note
+        XCTAssertTrue(note.contains("measured no blocking wait ended by an event"), note)
+        XCTAssertTrue(note.hasSuffix("the simulation used the profile's"), note)
+    }
+
+    func testValidateWithSeveralReplaysComparesWithTheMedianOneAndCountsThoseWithinTarget() throws {
+        try ReplayTests.requireIoUring()
+        let configuration = try ReplayTests.configuration(policy: .busy, iodepth: 1, runtime: 50_000_000)
+        var runs: [RunResult] = []
+        let report = try Validation.run(configuration, setup: ReplaySetup(device: .synthetic), replays: 3,
+                                        pauseNs: 10_000_000, replay: { prepared in
+                                            let replay = try Replay.run(prepared, setup: ReplaySetup(device: .synthetic))
+                                            runs.append(replay.result)
+                                            return replay
+                                        })
+        XCTAssertEqual(runs.count, 3)
+        let spread = try XCTUnwrap(report.replaySpread)
+        XCTAssertEqual(spread.replays, 3)
+        let iopsInOrder = runs.map(\.iops).sorted()
+        XCTAssertEqual(report.measured.iops, iopsInOrder[1])
+        XCTAssertEqual(runs[spread.compared - 1].iops, iopsInOrder[1])
+        // The targeted metrics of the synthetic device, each over the three replays.
+        XCTAssertEqual(spread.metrics.map(\.metric), ["iops", "lat_p50_ns", "cpu_util"])
+        let iops = spread.metrics[0]
+        XCTAssertEqual([iops.min, iops.median, iops.max], iopsInOrder)
+        XCTAssertEqual(iops.withinTarget, runs.filter { abs(report.simulated.iops - $0.iops) <= 0.05 * $0.iops }.count)
+        let p50s = runs.map { Double($0.latency_ns.p50) }.sorted()
+        XCTAssertEqual([spread.metrics[1].min, spread.metrics[1].median, spread.metrics[1].max], p50s)
+        XCTAssertTrue(report.table().contains("3 replays"), report.table())
+        XCTAssertTrue(report.table().contains("measured: replay \(spread.compared) of 3, the median by IOPS"))
+        // One replay: nothing to spread.
+        XCTAssertNil(try Validation.run(configuration, setup: ReplaySetup(device: .synthetic)).replaySpread)
+    }
+
     func testValidateComparesSimulationAndReplay() throws {
         try ReplayTests.requireIoUring()
         let configuration = try ReplayTests.configuration(policy: .classic, iodepth: 2)
