@@ -170,8 +170,10 @@ public enum Validation {
         var probe = try Calibrator.replayWakeups(runtimeNs: runtimeNs)
         Sys.sleep(ns: pause)
         let report = try replay()
-        // A replay stopped by Ctrl-C keeps what it measured; a probe after it would stop at once.
-        if !report.interrupted {
+        // A replay stopped by Ctrl-C keeps what it measured; a probe after it would stop at once. (With several
+        // replays, the one compared may be an earlier one than the replay stopped.)
+        let interrupted = report.interrupted || Interrupt.isRequested
+        if !interrupted {
             Sys.sleep(ns: pause)
             probe.add(try Calibrator.replayWakeups(runtimeNs: runtimeNs))
         }
@@ -179,7 +181,7 @@ public enum Validation {
                                                      plainReadNs: configuration.profile.eventfdRead.mean)
         var measured = configuration
         measured.profile.replace(with: costs)
-        return (report, measured, WakeupMeasurement(costs: costs, runtimeNs: runtimeNs, afterReplay: !report.interrupted))
+        return (report, measured, WakeupMeasurement(costs: costs, runtimeNs: runtimeNs, afterReplay: !interrupted))
     }
 
     /// The demerit figure: the root mean square, over the percentiles `levels`, of the horizontal distance between the
