@@ -243,6 +243,7 @@ final class IOThreadLoop: @unchecked Sendable {
             }
         }
         var cpuAfterWait: Int64
+        var waitReturnedAt: Int64 = 0
         if !found && ready.isEmpty || needWait() {
             if setPollStarted(false) { found = true }
             let cpu0 = Sys.threadCPUNs()
@@ -252,6 +253,7 @@ final class IOThreadLoop: @unchecked Sendable {
             let wall0 = Sys.monotonicNs()
             try fdmon.submitAndWait(waitFor)
             let wall1 = Sys.monotonicNs()
+            waitReturnedAt = wall1
             cpuAfterWait = Sys.threadCPUNs()
             if measured {
                 let cpu = cpuAfterWait - cpu0
@@ -272,19 +274,25 @@ final class IOThreadLoop: @unchecked Sendable {
             if measured { measurement.pollNs += cpuAfterWait - cpuBeforeWait }
         }
         if stopFlag.load(ordering: .relaxed) || Interrupt.isRequested { stopping = true }
-        let blockNs = max(0, Sys.monotonicNs() - start)
+        let blockEnd = Sys.monotonicNs()
+        let blockNs = max(0, blockEnd - start)
 
         // aio_dispatch_ready_handlers.
         var syscallWall: Int64 = 0
+        var handlersWall: Int64 = 0
         var index = 0
         while index < ready.count {
             let handler = ready[index]
             let dispatchStart = measured ? Sys.monotonicNs() : 0
+            if measured && index == 0 && waitReturnedAt > 0 {
+                measurement.loopWork.waitReturn.record(dispatchStart - waitReturnedAt, bytes: 0)
+            }
             let work = try dispatch(handler, measured: measured)
             syscallWall += work.syscallWall
             record?.requests.append(work.requests)
             if measured {
                 dispatchEndedAt = Sys.monotonicNs()
+                handlersWall += dispatchEndedAt - dispatchStart
                 timeDispatch(handler, wall: dispatchEndedAt - dispatchStart, work)
             }
             isReady[handler] = false
@@ -293,6 +301,10 @@ final class IOThreadLoop: @unchecked Sendable {
                 queue.setNotifications(enabled: false)  // io_poll_begin for a handler joining while polling
             }
             index += 1
+        }
+        if measured && index > 0 {
+            // What the loop does around its handlers: their timing and latency records, the policy's bookkeeping.
+            measurement.loopWork.dispatchOverhead.record(Sys.monotonicNs() - blockEnd - handlersWall, bytes: 0)
         }
         if var entry = record {
             entry.dispatched = ready

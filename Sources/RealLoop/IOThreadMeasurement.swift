@@ -71,6 +71,13 @@ public struct LoopWorkTimes: Sendable {
     /// The fd monitor's CQEs reaped after a wait, per handler event: the CQE, the ready-list insert and the POLL_ADD
     /// re-armed (fdmon-io_uring's process_cqe), work that no other series times.
     public var fdEventReap = LatencySeries()
+    /// From a wait's return to the first handler's dispatch: the loop's CPU-clock read after the wait, its
+    /// measurement of the wait, and the reap (`fdEventReap`), per iteration that waited and dispatched. Not a model
+    /// key: it shows what the real loop pays after a wait beyond the reap (docs/validation.md, finding 23).
+    public var waitReturn = LatencySeries()
+    /// The dispatch loop's wall time beyond its handlers' own, per iteration that dispatched: their timing and
+    /// latency records and the policy's bookkeeping (finding 23), work that no profile key covers.
+    public var dispatchOverhead = LatencySeries()
 
     public init() {}
 }

@@ -99,7 +99,8 @@ struct ReplayOptions: ParsableArguments {
         }
         /// A stage of the request's path, as every line below prints it.
         func spread(_ series: LatencySeries) -> String {
-            "p50 \(series.percentile(50)) ns, p90 \(series.percentile(90)) ns, p99 \(series.percentile(99)) ns"
+            // The mean beside the percentiles: what a CPU total adds up is the mean, tails and all.
+            "p50 \(series.percentile(50)) ns, p90 \(series.percentile(90)) ns, p99 \(series.percentile(99)) ns, mean \(series.count > 0 ? series.sumNs / Int64(series.count) : 0) ns"
         }
         let pickup = report.submissionPickup
         let running = report.runningKickPickup
@@ -119,7 +120,9 @@ struct ReplayOptions: ParsableArguments {
         for (what, series) in [("completion dispatch per request", work.completionDispatch),
                                ("virtqueue dispatch per request, without system calls", work.virtqueueDispatch),
                                ("dispatch end to the next io_poll_begin", work.iterationTail),
-                               ("fd monitor's reap after a wait, per fd event", work.fdEventReap)] where series.count > 0 {
+                               ("fd monitor's reap after a wait, per fd event", work.fdEventReap),
+                               ("wait's return to the first dispatch", work.waitReturn),
+                               ("dispatch loop beyond its handlers", work.dispatchOverhead)] where series.count > 0 {
             StandardError.write("replay: IOThread \(what) \(spread(series))\n")
         }
         if let fit = HaltFit(report.blockedWakeups) {
