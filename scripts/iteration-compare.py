@@ -65,7 +65,15 @@ def summarise(label, rows):
     if bounded:
         # classic's poll_ns doubles from 4 us: how far the policy grew it (docs/validation.md, finding 21)
         print(f"   budget >= 16 us in {100 * sum(1 for b in bounded if b >= 16_000) / n:.1f} % of iterations")
-    print(f"   {'kind':<22} {'share %':>8} {'block_ns p10':>13} {'p50':>8} {'p90':>8} {'mean budget':>12}")
+    # cpu: the thread's CPU from the iteration's start to the next one's (records with a cpu_ns column), mean per
+    # iteration of the kind and its share of the thread's CPU (docs/validation.md, finding 23).
+    cpu = {}
+    if "cpu_ns" in rows[0]:
+        for a, b in zip(rows, rows[1:]):
+            cpu[id(a)] = int(b["cpu_ns"]) - int(a["cpu_ns"])
+    total_cpu = sum(cpu.values())
+    print(f"   {'kind':<22} {'share %':>8} {'block_ns p10':>13} {'p50':>8} {'p90':>8} {'mean budget':>12}"
+          + (f" {'cpu mean':>9} {'cpu %':>6}" if cpu else ""))
     groups = {}
     for r in rows:
         how = "hit" if r["poll_successes"].strip() else "blocked"
@@ -74,9 +82,27 @@ def summarise(label, rows):
         g = groups[key]
         blocks = [int(r["block_ns"]) for r in g]
         b = [int(r["budget_ns"]) for r in g if int(r["budget_ns"]) >= 0]
-        print(f"   {key:<22} {100 * len(g) / n:8.1f} {percentile(blocks, 10) / 1e3:11.1f}us "
-              f"{percentile(blocks, 50) / 1e3:6.1f}us {percentile(blocks, 90) / 1e3:6.1f}us "
-              f"{(mean(b) / 1e3 if b else 0):10.1f}us")
+        line = (f"   {key:<22} {100 * len(g) / n:8.1f} {percentile(blocks, 10) / 1e3:11.1f}us "
+                f"{percentile(blocks, 50) / 1e3:6.1f}us {percentile(blocks, 90) / 1e3:6.1f}us "
+                f"{(mean(b) / 1e3 if b else 0):10.1f}us")
+        spent = [cpu[id(r)] for r in g if id(r) in cpu]
+        if spent and total_cpu > 0:
+            line += f" {mean(spent) / 1e3:7.2f}us {100 * sum(spent) / total_cpu:6.1f}"
+        print(line)
+    if cpu:
+        span = int(rows[-1]["start_ns"]) - int(rows[0]["start_ns"])
+        print(f"   CPU: {total_cpu / 1e6:.1f} ms over {span / 1e6:.1f} ms ({100 * total_cpu / span:.1f} %), "
+              f"{total_cpu / max(1, len(cpu)) / 1e3:.2f} us per iteration; by what the iteration dispatched "
+              f"(handler:requests, `b` a wait that blocked over 10 us), 1 % of the iterations or more:")
+        finer = {}
+        for r in rows:
+            if id(r) in cpu:
+                key = " ".join(f"{h}:{n}" for h, n in handled(r)) + (" b" if int(r["block_ns"]) > 10_000 else "")
+                finer.setdefault(key, []).append(cpu[id(r)])
+        for key, spent in sorted(finer.items(), key=lambda item: -len(item[1])):
+            if len(spent) >= len(cpu) / 100:
+                print(f"     {key:<30} {100 * len(spent) / len(cpu):5.1f} % of iterations, cpu mean "
+                      f"{mean(spent) / 1e3:6.2f} us, p50 {percentile(spent, 50) / 1e3:6.2f} us")
     # The waits for a completion that blocked (longer than 10 us): the classic policy grows its budget after one
     # shorter than poll-max-ns and shrinks it to 0 after a longer one (docs/validation.md, finding 14).
     waits = [int(r["block_ns"]) for r in groups.get("blocked / completions", []) if int(r["block_ns"]) > 10_000]

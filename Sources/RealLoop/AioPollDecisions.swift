@@ -82,6 +82,8 @@ public struct DecisionRecord: Sendable, Equatable {
     /// Requests each dispatched handler popped or completed, in `dispatched` order.
     public var requests: [Int] = []
     public var blockNs: Int64 = 0
+    /// CLOCK_THREAD_CPUTIME_ID at the start of the iteration (the previous one's closing read).
+    public var cpu: Int64 = 0
 }
 
 /// The IOThread's counters for the measured window, with the simulator's definitions (docs/policies.md).

@@ -210,6 +210,7 @@ final class IOThreadLoop: @unchecked Sendable {
         let budget = decisions.budget()
         if decisionTrace.count < options.recordDecisions {
             record = DecisionRecord(start: start, budget: budget, pollList: decisions.pollList.members)
+            record?.cpu = cpuAtStart
         }
         if measured && decisions.pollList.count > 0 {
             measurement.counters.recordBudget(budget, maxNs: config.poll.maxNs)

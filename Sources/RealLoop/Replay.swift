@@ -96,6 +96,7 @@ public struct ReplayReport: Sendable {
     /// `decisions` in the simulator's form, times counted from the first recorded iteration.
     public var iterationRecords: [IterationRecord] {
         let origin = decisions.first?.start ?? 0
+        let cpuOrigin = decisions.first?.cpu ?? 0
         return decisions.map { decision in
             func names(_ ids: [HandlerID]) -> [String] { ids.map { handlerNames[$0] } }
             var record = IterationRecord(thread: iothread.id, startNs: decision.start - origin, budgetNs: decision.budget,
@@ -105,6 +106,7 @@ public struct ReplayReport: Sendable {
             record.dispatched = names(decision.dispatched)
             record.requests = decision.requests
             record.blockNs = decision.blockNs
+            record.cpuNs = decision.cpu - cpuOrigin
             return record
         }
     }

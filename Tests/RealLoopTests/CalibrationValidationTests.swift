@@ -303,6 +303,12 @@ final class CalibrationValidationTests: XCTestCase {
         XCTAssertGreaterThan(measured.count, 100)
         XCTAssertLessThanOrEqual(measured.count, 2_000)
         XCTAssertTrue(measured.contains { $0.requests.contains { $0 > 0 } })
+        // Both sides' CPU clocks at each iteration's start: from 0, never backwards, and advancing.
+        for records in [simulated, measured] {
+            XCTAssertEqual(measured.first?.cpuNs, 0)
+            XCTAssertTrue(zip(records, records.dropFirst()).allSatisfy { $0.cpuNs <= $1.cpuNs })
+            XCTAssertGreaterThan(records.last?.cpuNs ?? 0, 0)
+        }
         // The simulation as validate prepares it (the synthetic device's completions posted by the guest's vCPU),
         // which a plain `pollsim run` of the scenario is not.
         let prepared = Validation.prepare(configuration, device: .synthetic)

@@ -21,8 +21,12 @@ struct ThreadAccounting {
     enum State { case poll, dispatch, syscall, blocked }
 
     private(set) var time = ThreadTime()
+    /// On-CPU time since the run began, window or not: what the real loop's CLOCK_THREAD_CPUTIME_ID reads, for the
+    /// iteration records' `cpu_ns`.
+    private(set) var onCPUTotal: SimTime = 0
 
     mutating func charge(_ state: State, from: SimTime, to: SimTime, window: MeasurementWindow) {
+        if state != .blocked { onCPUTotal += max(0, to - from) }
         let span = window.overlap(from, to)
         guard span > 0 else { return }
         switch state {

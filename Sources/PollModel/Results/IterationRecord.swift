@@ -28,6 +28,10 @@ public struct IterationRecord: Sendable, Equatable {
     public var requests: [Int] = []
     /// block_ns: time polled plus time blocked before the dispatch.
     public var blockNs: Int64 = 0
+    /// The thread's CPU time since it started, at the iteration's start (the real loop's CLOCK_THREAD_CPUTIME_ID, the
+    /// simulator's on-CPU charges): the difference to the next record's is the iteration's CPU, iteration end
+    /// included (scripts/iteration-compare.py, docs/validation.md finding 23).
+    public var cpuNs: Int64 = 0
 
     public init(thread: String, startNs: Int64, budgetNs: Int64, pollList: [String]) {
         self.thread = thread
@@ -37,13 +41,13 @@ public struct IterationRecord: Sendable, Equatable {
     }
 
     public static let csvColumns = ["iteration", "thread", "start_ns", "budget_ns", "poll_list", "poll_successes",
-                                    "removed", "dispatched", "block_ns", "requests"]
+                                    "removed", "dispatched", "block_ns", "requests", "cpu_ns"]
 
     /// The record's fields in `csvColumns` order, unescaped; handler lists are space-separated.
     public func csvFields(iteration: Int) -> [String] {
         func list(_ names: [String]) -> String { names.joined(separator: " ") }
         let budget = budgetNs == .max ? -1 : budgetNs
         return [String(iteration), thread, String(startNs), String(budget), list(pollList), list(pollSuccesses),
-                list(removed), list(dispatched), String(blockNs), list(requests.map(String.init))]
+                list(removed), list(dispatched), String(blockNs), list(requests.map(String.init)), String(cpuNs)]
     }
 }
