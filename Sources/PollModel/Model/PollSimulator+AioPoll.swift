@@ -112,6 +112,7 @@ extension PollSimulator {
             threads[thread].iterationRecord = IterationRecord(
                 thread: threads[thread].config.id, startNs: start, budgetNs: budget,
                 pollList: threads[thread].pollList.members.map { handlerName(thread, $0) })
+            threads[thread].iterationRecord?.cpuNs = threads[thread].accounting.onCPUTotal
         }
         // io_uring's need_wait(): a CQE is pending in the fd monitor's ring.
         let needWait = threads[thread].config.fdmon == .ioUring && threads[thread].fdReadyCount > 0
