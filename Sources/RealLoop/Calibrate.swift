@@ -268,8 +268,13 @@ public enum Calibrator {
     static func summarize(_ values: [Double]) -> Measured {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return Measured(median: 0, p99: 0, samples: 0) }
-        func at(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.down)))] }
+        func at(_ p: Double) -> Double { quantile(sorted, p / 100) }
         return Measured(median: at(50), p99: at(99), samples: sorted.count, p90: at(90))
+    }
+
+    /// The value at `fraction` (0 to 1) of non-empty sorted values: the one at index floor(fraction × count).
+    static func quantile(_ sorted: [Double], _ fraction: Double) -> Double {
+        sorted[min(sorted.count - 1, Int((fraction * Double(sorted.count)).rounded(.down)))]
     }
 
     /// Ping-pong between two spinning threads on different CPUs through atomics; one-way latency = RTT / 2.

@@ -33,31 +33,17 @@ public struct ReplaySpread: Codable, Sendable, Equatable {
         return order[(order.count - 1) / 2]
     }
 
-    /// The targeted metrics of `metrics` (those with a target that a replay's result carries) over `results`.
-    init(metrics: [ValidationMetric], simulated: RunResult, results: [RunResult], compared: Int) {
-        replays = results.count
+    /// The metrics with a target over `comparisons`, the simulation compared with each replay in turn
+    /// (`Validation.compare`'s rows); `compared` indexes the one the report shows.
+    init(comparisons: [[ValidationMetric]], compared: Int) {
+        replays = comparisons.count
         self.compared = compared + 1
-        self.metrics = metrics.compactMap { row -> Metric? in
-            guard let target = row.target, let simulatedValue = Self.value(row.metric, simulated) else { return nil }
-            let values = results.compactMap { Self.value(row.metric, $0) }.sorted()
-            guard !values.isEmpty else { return nil }
-            let within = values.filter { measured in
-                let error = row.errorUnit == "pp" ? (simulatedValue - measured) * 100
-                    : measured == 0 ? 0 : (simulatedValue - measured) / measured * 100
-                return abs(error) <= target
-            }.count
+        metrics = (comparisons.first ?? []).compactMap { row -> Metric? in
+            guard row.target != nil else { return nil }
+            let rows = comparisons.compactMap { replay in replay.first { $0.metric == row.metric } }
+            let values = rows.map(\.measured).sorted()
             return Metric(metric: row.metric, min: values[0], median: values[(values.count - 1) / 2],
-                          max: values[values.count - 1], withinTarget: within)
-        }
-    }
-
-    /// The value of a targeted validation metric in a run's result, nil for the others.
-    static func value(_ metric: String, _ result: RunResult) -> Double? {
-        switch metric {
-        case "iops": result.iops
-        case "lat_p50_ns": Double(result.latency_ns.p50)
-        case "cpu_util": result.iothreads.first?.cpu_util
-        default: nil
+                          max: values[values.count - 1], withinTarget: rows.filter { $0.withinTarget == true }.count)
         }
     }
 }

@@ -275,13 +275,15 @@ public enum Validation {
         // `replays` of them, `pauseNs` apart (under SCHED_FIFO a replay needs the rest of its RT period), until one
         // is interrupted; the report compares with the median one by IOPS (`ReplaySpread`).
         var results: [ReplayReport] = []
+        var comparedIndex = 0
         let runReplay = {
             for index in 0..<max(1, replays) {
                 if index > 0 { Sys.sleep(ns: pauseNs) }
                 results.append(try replay.map { try $0(prepared) } ?? Replay.run(prepared, setup: setup))
                 if results[index].interrupted { break }
             }
-            return results[ReplaySpread.medianIndex(results.map(\.result))]
+            comparedIndex = ReplaySpread.medianIndex(results.map(\.result))
+            return results[comparedIndex]
         }
         let measured: ReplayReport
         var probeCosts: [CalibratedCost]?
@@ -303,9 +305,9 @@ public enum Validation {
         report.replayCosts = try checkWithReplayCosts(prepared, replay: measured, device: setup.device,
                                                       probeCosts: probeCosts ?? [])
         if results.count > 1 {
-            let compared = ReplaySpread.medianIndex(results.map(\.result))
-            report.replaySpread = ReplaySpread(metrics: report.metrics, simulated: simulated.result,
-                                               results: results.map(\.result), compared: compared)
+            // Each replay compared as the median one is, so that its targets and errors are the report's.
+            let comparisons = results.map { compare(simulated: simulated, replay: $0, device: setup.device).metrics }
+            report.replaySpread = ReplaySpread(comparisons: comparisons, compared: comparedIndex)
         }
         return report
     }

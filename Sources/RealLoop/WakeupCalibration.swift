@@ -146,9 +146,8 @@ extension Calibrator {
     static func medianWake(_ group: [BlockedWakeup]) -> (median: Double, error: Double) {
         let sorted = group.map { Double($0.wakeNs) }.sorted()
         guard !sorted.isEmpty else { return (0, 0) }
-        func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
-        let sigma = (at(0.75) - at(0.25)) / 1.349
-        return (at(0.5), 1.2533 * sigma / Double(sorted.count).squareRoot())
+        let sigma = (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 1.349
+        return (quantile(sorted, 0.5), 1.2533 * sigma / Double(sorted.count).squareRoot())
     }
 
     /// A group of waits' wake-up latency (event to dispatch) and the median CPU time inside one.
